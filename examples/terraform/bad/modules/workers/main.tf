@@ -1,0 +1,31 @@
+resource "aws_launch_template" "workers" {
+  name_prefix   = "workers-"
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "m7i.large"
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size = 50
+      volume_type = "gp2"
+    }
+  }
+}
+
+resource "aws_autoscaling_group" "workers" {
+  name_prefix         = "workers-"
+  min_size            = 1
+  max_size            = 4
+  vpc_zone_identifier = ["subnet-0aaaaaaaaaaaaaaa1"]
+
+  launch_template {
+    id      = aws_launch_template.workers.id
+    version = "$Latest"
+  }
+
+  tag {
+    key                 = "Team"
+    value               = "platform"
+    propagate_at_launch = false
+  }
+}

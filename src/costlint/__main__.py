@@ -1,0 +1,5 @@
+"""Allow `python -m costlint`."""
+
+from costlint.cli import main
+
+main()

@@ -1,0 +1,175 @@
+"""Find the files a scan reads, by kind, without leaving the tree.
+
+Directories are walked without following symbolic links to
+directories, so a link can neither lead out of the scanned tree nor
+into a loop; a linked file is read only when its target lies inside the
+tree. `.git/`, `.terraform/` and paths matched by the config's
+`exclude` globs are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SKIPPED_DIRS = {".git", ".terraform", ".terragrunt-cache"}
+_KINDS = (
+    (".tf.json", "terraform"),
+    (".tf", "terraform"),
+)
+
+
+class DiscoveryError(Exception):
+    """A path named on the command line cannot be scanned."""
+
+
+@dataclass
+class Discovered:
+    """Files to load, grouped by the loader that reads them."""
+
+    files: dict[str, list[Path]] = field(default_factory=dict)
+
+    def add(self, kind: str, path: Path) -> None:
+        """Record one file of a kind, once."""
+        bucket = self.files.setdefault(kind, [])
+        if path not in bucket:
+            bucket.append(path)
+
+    @property
+    def count(self) -> int:
+        """How many files were found, of every kind."""
+        return sum(len(paths) for paths in self.files.values())
+
+
+def kind_of(path: Path) -> str | None:
+    """The loader kind of a file name, or None if costlint skips it."""
+    name = path.name
+    for suffix, kind in _KINDS:
+        if name.endswith(suffix):
+            return kind
+    return None
+
+
+def compile_globs(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    """Regexes for gitignore-like globs (`*`, `?`, `**`)."""
+    compiled = []
+    for pattern in patterns:
+        text = pattern.strip().rstrip("/")
+        anchored = text.startswith("/")
+        text = text.lstrip("/")
+        body = ""
+        i = 0
+        while i < len(text):
+            if text.startswith("**/", i):
+                body += "(?:.*/)?"
+                i += 3
+            elif text.startswith("**", i):
+                body += ".*"
+                i += 2
+            elif text[i] == "*":
+                body += "[^/]*"
+                i += 1
+            elif text[i] == "?":
+                body += "[^/]"
+                i += 1
+            else:
+                body += re.escape(text[i])
+                i += 1
+        prefix = "" if anchored or "/" in text else "(?:.*/)?"
+        compiled.append(re.compile(f"^{prefix}{body}(?:/.*)?$"))
+    return compiled
+
+
+def _excluded(
+    path: Path,
+    bases: Sequence[Path],
+    globs: Sequence[re.Pattern[str]],
+) -> bool:
+    for base in bases:
+        try:
+            rel = path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if rel != "." and any(glob.match(rel) for glob in globs):
+            return True
+    return False
+
+
+def discover(
+    paths: Sequence[Path],
+    exclude: Sequence[str],
+    base: Path,
+) -> Discovered:
+    """Files under `paths` that costlint reads, minus the excluded."""
+    globs = compile_globs(exclude)
+    found = Discovered()
+    for given in paths:
+        if not given.exists():
+            raise DiscoveryError(f"{given}: no such file or directory")
+        root = given.resolve()
+        bases = [base.resolve(), root]
+        if given.is_file():
+            _add_named_file(found, given)
+            continue
+        _walk(given, root, bases, globs, found)
+    log.info("found %d files to scan", found.count)
+    return found
+
+
+def _add_named_file(found: Discovered, path: Path) -> None:
+    kind = kind_of(path)
+    if kind is None:
+        raise DiscoveryError(
+            f"{path}: not a file costlint reads (expected .tf or .tf.json)",
+        )
+    found.add(kind, path)
+
+
+def _walk(
+    given: Path,
+    root: Path,
+    bases: Sequence[Path],
+    globs: Sequence[re.Pattern[str]],
+    found: Discovered,
+) -> None:
+    for folder, dirs, files in os.walk(given, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(
+            name for name in dirs if _keep_dir(here / name, bases, globs)
+        )
+        for name in sorted(files):
+            path = here / name
+            kind = kind_of(path)
+            if kind is None or _excluded(path.resolve(), bases, globs):
+                continue
+            if path.is_symlink() and not _inside(path, root):
+                log.debug("skipping %s: link leads out of the tree", path)
+                continue
+            found.add(kind, path)
+
+
+def _keep_dir(
+    path: Path,
+    bases: Sequence[Path],
+    globs: Sequence[re.Pattern[str]],
+) -> bool:
+    if path.name in SKIPPED_DIRS:
+        return False
+    if path.is_symlink():
+        log.debug("skipping %s: links to directories are not followed", path)
+        return False
+    return not _excluded(path.resolve(), bases, globs)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return path.exists()

@@ -1,0 +1,145 @@
+"""Run a scan: discover, load, judge; time each stage.
+
+Data flows one way. Discovery names files, loaders turn them into
+`Resource` records (and parse problems), rules judge the records, and
+the result is handed to a reporter by the CLI. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from costlint.config import Settings
+from costlint.discover import discover
+from costlint.loaders.terraform.loader import load_terraform
+from costlint.model import (
+    Finding,
+    Loaded,
+    Outcome,
+    ParseProblem,
+    Resource,
+    Severity,
+    Unresolved,
+)
+from costlint.rules import RULES
+from costlint.rules.base import ResourceIndex, RuleContext
+
+log = logging.getLogger(__name__)
+
+Loader = Callable[[list[Path], Path], Loaded]
+LOADERS: dict[str, Loader] = {"terraform": load_terraform}
+
+
+@dataclass
+class ScanResult:
+    """Everything a reporter needs about one scan."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    files: int = 0
+    resources: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def worst(self) -> Severity | None:
+        """The highest severity among the findings."""
+        return max((f.severity for f in self.findings), default=None)
+
+
+class _Clock:
+    """Accumulates wall time per stage."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    def measure(self, stage: str, start: float) -> None:
+        elapsed = time.perf_counter() - start
+        self.timings[stage] = self.timings.get(stage, 0.0) + elapsed
+
+
+def scan(paths: Sequence[Path], settings: Settings) -> ScanResult:
+    """Scan files and directories with the given settings."""
+    result = ScanResult()
+    clock = _Clock(result.timings)
+
+    start = time.perf_counter()
+    found = discover(paths, settings.exclude, settings.base)
+    result.files = found.count
+    clock.measure("discover", start)
+
+    start = time.perf_counter()
+    loaded = Loaded()
+    for kind, files in found.files.items():
+        loaded.extend(LOADERS[kind](files, Path.cwd()))
+    clock.measure("evaluate", start)
+
+    start = time.perf_counter()
+    judge(loaded, settings, result)
+    clock.measure("rules", start)
+    return result
+
+
+def judge(loaded: Loaded, settings: Settings, result: ScanResult) -> None:
+    """Apply every enabled rule to the loaded resources."""
+    result.problems = sorted(
+        loaded.problems,
+        key=lambda p: (p.location.file, p.location.line),
+    )
+    result.resources = len(loaded.resources)
+    result.unresolved = list(loaded.unresolved)
+
+    seen: set[tuple[Any, ...]] = set()
+    for outcome in _outcomes(loaded.resources, settings):
+        if isinstance(outcome, Unresolved):
+            result.unresolved.append(outcome)
+            continue
+        key = (
+            outcome.rule,
+            outcome.address,
+            outcome.location,
+            outcome.message,
+        )
+        if key not in seen:
+            seen.add(key)
+            result.findings.append(outcome)
+
+    result.findings.sort(key=_finding_order)
+    log.info(
+        "%d findings, %d unresolved, %d problems",
+        len(result.findings),
+        len(result.unresolved),
+        len(result.problems),
+    )
+
+
+def _outcomes(
+    resources: Sequence[Resource],
+    settings: Settings,
+) -> Iterator[Outcome]:
+    index = ResourceIndex(resources)
+    for rule in RULES:
+        rule_settings = settings.rules[rule.META.id]
+        if not rule_settings.enabled:
+            continue
+        ctx = RuleContext(rule_settings.options, settings.bundle, index)
+        started = time.perf_counter()
+        for res in resources:
+            for outcome in rule.check(res, ctx):
+                if isinstance(outcome, Finding):
+                    outcome = replace(outcome, severity=rule_settings.severity)
+                yield outcome
+        log.debug(
+            "rule %s took %.3f s",
+            rule.META.id,
+            time.perf_counter() - started,
+        )
+
+
+def _finding_order(finding: Finding) -> tuple[Any, ...]:
+    loc = finding.location
+    return (loc.file, loc.line, loc.column, finding.rule, finding.address)

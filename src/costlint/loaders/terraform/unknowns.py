@@ -1,0 +1,116 @@
+"""Decide whether an expression can be known before apply time.
+
+tfparse evaluates what it can and quietly drops the rest: the unknown
+argument of `merge(var.x, {...})` simply vanishes, and a `dynamic` block
+over an unknown list yields nothing. Trusting those values would report
+tags as missing that are merely unknown. This module follows every
+reference of an expression as written (variables, locals, module
+outputs, data sources) through the scopes of the configuration and
+names the first thing that cannot be known. References to other
+resources are left to tfparse, which gives their written values (or
+an id that the converter turns into a `Reference`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from costlint.loaders.terraform.project import Project, Scope
+
+_REFERENCE = re.compile(
+    r"(?<![\w.\-])(var|local|module|data)\.([A-Za-z_][\w\-]*)"
+    r"(?:\.([A-Za-z_][\w\-]*))?",
+)
+
+
+class UnknownFinder:
+    """Finds the reason an expression is unknown, with a memo."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._memo: dict[tuple[str, str], str | None] = {}
+
+    def reason(self, expr: str, scope: Scope) -> str | None:
+        """Why `expr` cannot be known in `scope`, or None if it can."""
+        memo_key = (scope.key, expr)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+
+        self._memo[memo_key] = None
+        found = self._first_unknown(expr, scope)
+        self._memo[memo_key] = found
+        return found
+
+    def _first_unknown(self, expr: str, scope: Scope) -> str | None:
+        for match in _REFERENCE.finditer(expr):
+            kind, name, attr = match.groups()
+            found = self._reference(kind, name, attr, scope)
+            if found is not None:
+                return found
+        return None
+
+    def _reference(
+        self,
+        kind: str,
+        name: str,
+        attr: str | None,
+        scope: Scope,
+    ) -> str | None:
+        where = _where(scope)
+        if kind == "data":
+            return f"data.{name}.{attr or ''} is read at apply time".replace(
+                "..",
+                ".",
+            )
+        if scope.module is None:
+            return f"the source of {where} is not available locally"
+        if kind == "var":
+            return self._variable(name, scope)
+        if kind == "local":
+            local = scope.module.locals.get(name)
+            if local is None:
+                return f"local.{name} is not defined{where_suffix(scope)}"
+            return self.reason(local.expr, scope)
+        return self._module_output(name, attr, scope)
+
+    def _variable(self, name: str, scope: Scope) -> str | None:
+        assert scope.module is not None
+        declared = scope.module.variables.get(name)
+        if declared is None:
+            return f"var.{name} is not declared{where_suffix(scope)}"
+
+        if scope.call is not None and name in scope.call.attrs:
+            assert scope.parent is not None
+            return self.reason(scope.call.attrs[name].expr, scope.parent)
+        if scope.call is None and name in scope.module.tfvars:
+            return None
+        if "default" in declared.attrs:
+            return None
+        return f"var.{name} has no value{where_suffix(scope)}"
+
+    def _module_output(
+        self,
+        name: str,
+        attr: str | None,
+        scope: Scope,
+    ) -> str | None:
+        child_key = f"{scope.key}.module.{name}".lstrip(".")
+        child = self.project.scope(child_key)
+        if child.module is None:
+            return f"module.{name} is not available locally"
+        if attr is None:
+            return f"module.{name} is used as a whole object"
+
+        output = child.module.outputs.get(attr)
+        if output is None or "value" not in output.attrs:
+            return f"module.{name}.{attr} is not an output of the module"
+        return self.reason(output.attrs["value"].expr, child)
+
+
+def _where(scope: Scope) -> str:
+    return scope.key or "the root module"
+
+
+def where_suffix(scope: Scope) -> str:
+    """` in module.x` for child scopes, nothing for the root."""
+    return f" in {scope.key}" if scope.key else ""

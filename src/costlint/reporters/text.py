@@ -1,0 +1,78 @@
+"""Render a scan for people reading a terminal or a CI log.
+
+One line per finding in the `path:line:col: severity rule: message`
+shape that editors and CI log parsers understand, the fix on the line
+below, then a one-line summary. Colour only on a terminal and never
+when NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from costlint.engine import ScanResult
+from costlint.model import Finding, Severity
+
+_COLOURS = {
+    Severity.ERROR: "\033[31m",
+    Severity.WARNING: "\033[33m",
+    Severity.INFO: "\033[36m",
+}
+_DIM = "\033[2m"
+_RESET = "\033[0m"
+
+
+def render_text(
+    result: ScanResult,
+    colour: bool = False,
+    verbose: bool = False,
+) -> str:
+    """The whole text report, ending with a newline."""
+    lines = [str(problem) for problem in result.problems]
+    for finding in result.findings:
+        lines.extend(_finding_lines(finding, colour))
+    if verbose:
+        for note in result.unresolved:
+            lines.append(
+                f"{note.location}: unresolved {note.rule}: "
+                f"{note.address}: {note.reason}",
+            )
+    lines.append(render_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(finding: Finding, colour: bool) -> list[str]:
+    label = finding.severity.label
+    if colour:
+        label = f"{_COLOURS[finding.severity]}{label}{_RESET}"
+    head = (
+        f"{finding.location}: {label} {finding.rule}: "
+        f"{finding.address}: {finding.message}"
+    )
+    fix = f"    fix: {finding.fix}"
+    return [head, f"{_DIM}{fix}{_RESET}" if colour else fix]
+
+
+def render_summary(result: ScanResult) -> str:
+    """One line: what was found, in what, and what was not judged."""
+    counts = Counter(f.severity for f in result.findings)
+    parts = [
+        f"{counts[severity]} {severity.label}"
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[severity]
+    ]
+    detail = f" ({', '.join(parts)})" if parts else ""
+    total = len(result.findings)
+    line = (
+        f"{total} finding{'' if total == 1 else 's'}{detail} in "
+        f"{result.resources} resources from {result.files} files"
+    )
+    if result.problems:
+        line += f"; {len(result.problems)} could not be parsed"
+    unresolved = {(n.address, n.location.file) for n in result.unresolved}
+    if unresolved:
+        line += (
+            f"; {len(unresolved)} not fully evaluated (values unknown "
+            "until apply, -v lists them)"
+        )
+    return line

@@ -1,0 +1,87 @@
+"""What every rule receives and the helpers rules build results with.
+
+A rule module holds `META` (a `RuleMeta`), `DEFAULTS` (its options and
+their defaults) and `check(resource, ctx)`, a generator of `Finding`
+and `Unresolved` records. Rules never read files and never print.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any, Protocol
+
+from costlint.model import (
+    AttrPath,
+    Finding,
+    Outcome,
+    Resource,
+    RuleMeta,
+    Unresolved,
+)
+
+
+class RuleModule(Protocol):
+    """The shape of a rule module, for type checking the registry."""
+
+    META: RuleMeta
+    DEFAULTS: Mapping[str, Any]
+    __doc__: str | None
+
+    def check(self, res: Resource, ctx: RuleContext) -> Iterator[Outcome]:
+        """Judge one resource."""
+
+
+class ResourceIndex:
+    """All loaded resources, looked up by type for cross-resource rules."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        for res in resources:
+            self._by_type[res.type].append(res)
+
+    def of_type(self, *types: str) -> Sequence[Resource]:
+        """Every resource of the given types, in load order."""
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        return [res for kind in types for res in self._by_type.get(kind, [])]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """A rule's settings, the policy bundle and the other resources."""
+
+    options: Mapping[str, Any]
+    bundle: Mapping[str, Any]
+    index: ResourceIndex = field(default_factory=lambda: ResourceIndex(()))
+
+
+def make_finding(
+    meta: RuleMeta,
+    res: Resource,
+    path: AttrPath,
+    message: str,
+    fix: str,
+) -> Finding:
+    """A finding at the written position of `path` in `res`."""
+    return Finding(
+        rule=meta.id,
+        severity=meta.severity,
+        message=message,
+        fix=fix,
+        location=res.locate(path),
+        address=res.address,
+        why=meta.rationale,
+    )
+
+
+def make_unresolved(meta: RuleMeta, res: Resource, reason: str) -> Unresolved:
+    """A note that `res` could not be judged, and why."""
+    return Unresolved(meta.id, res.address, res.location, reason)
+
+
+def rule_doc(rule: ModuleType | RuleModule) -> str:
+    """The rule's documentation page: its module docstring."""
+    return (rule.__doc__ or "").strip()
