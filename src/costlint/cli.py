@@ -127,8 +127,10 @@ def scan_command(
     """Scan Terraform files and directories for cost problems."""
     _setup_logging(verbose)
     try:
-        settings = load_settings(paths[0], config_file, isolated)
-        result = scan(list(paths), settings)
+        start = paths[0] if paths[0] != Path("-") else Path.cwd()
+        settings = load_settings(start, config_file, isolated)
+        stdin_text = sys.stdin.read() if Path("-") in paths else None
+        result = scan(list(paths), settings, stdin_text)
     except (ConfigError, DiscoveryError) as exc:
         click.echo(f"costlint: {exc}", err=True)
         sys.exit(ExitCode.ERROR)

@@ -19,9 +19,13 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SKIPPED_DIRS = {".git", ".terraform", ".terragrunt-cache"}
+STDIN = Path("-")
 _KINDS = (
     (".tf.json", "terraform"),
     (".tf", "terraform"),
+    (".json", "json"),
+    (".yaml", "yaml"),
+    (".yml", "yaml"),
 )
 
 
@@ -34,6 +38,7 @@ class Discovered:
     """Files to load, grouped by the loader that reads them."""
 
     files: dict[str, list[Path]] = field(default_factory=dict)
+    explicit: set[Path] = field(default_factory=set)
 
     def add(self, kind: str, path: Path) -> None:
         """Record one file of a kind, once."""
@@ -110,6 +115,9 @@ def discover(
     globs = compile_globs(exclude)
     found = Discovered()
     for given in paths:
+        if given == STDIN:
+            found.add("stdin", STDIN)
+            continue
         if not given.exists():
             raise DiscoveryError(f"{given}: no such file or directory")
         root = given.resolve()
@@ -126,9 +134,11 @@ def _add_named_file(found: Discovered, path: Path) -> None:
     kind = kind_of(path)
     if kind is None:
         raise DiscoveryError(
-            f"{path}: not a file costlint reads (expected .tf or .tf.json)",
+            f"{path}: not a file costlint reads (expected .tf, .tf.json, "
+            ".json, .yaml or .yml)",
         )
     found.add(kind, path)
+    found.explicit.add(path)
 
 
 def _walk(

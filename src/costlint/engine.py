@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from costlint.config import Settings
 from costlint.discover import discover
+from costlint.loaders import LoadContext, Loader
+from costlint.loaders.json_docs import load_json_files
+from costlint.loaders.stdin import load_stdin
 from costlint.loaders.terraform.loader import load_terraform
+from costlint.loaders.yaml_docs import load_yaml_files
 from costlint.model import (
     Finding,
     Loaded,
@@ -31,8 +35,12 @@ from costlint.rules.base import ResourceIndex, RuleContext
 
 log = logging.getLogger(__name__)
 
-Loader = Callable[[list[Path], Path], Loaded]
-LOADERS: dict[str, Loader] = {"terraform": load_terraform}
+LOADERS: dict[str, Loader] = {
+    "terraform": load_terraform,
+    "json": load_json_files,
+    "yaml": load_yaml_files,
+    "stdin": load_stdin,
+}
 
 
 @dataclass
@@ -62,8 +70,13 @@ class _Clock:
         self.timings[stage] = self.timings.get(stage, 0.0) + elapsed
 
 
-def scan(paths: Sequence[Path], settings: Settings) -> ScanResult:
-    """Scan files and directories with the given settings."""
+def scan(
+    paths: Sequence[Path],
+    settings: Settings,
+    stdin_text: str | None = None,
+    source_dir: Path | None = None,
+) -> ScanResult:
+    """Scan files and directories (`-` is `stdin_text`)."""
     result = ScanResult()
     clock = _Clock(result.timings)
 
@@ -73,9 +86,15 @@ def scan(paths: Sequence[Path], settings: Settings) -> ScanResult:
     clock.measure("discover", start)
 
     start = time.perf_counter()
+    ctx = LoadContext(
+        base=Path.cwd(),
+        explicit=frozenset(found.explicit),
+        source_dir=source_dir,
+        stdin_text=stdin_text,
+    )
     loaded = Loaded()
     for kind, files in found.files.items():
-        loaded.extend(LOADERS[kind](files, Path.cwd()))
+        loaded.extend(LOADERS[kind](files, ctx))
     clock.measure("evaluate", start)
 
     start = time.perf_counter()

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from costlint.loaders import LoadContext
 from costlint.loaders.terraform.convert import Converter, display_path
 from costlint.loaders.terraform.evaluate import (
     EvaluationError,
@@ -52,8 +53,9 @@ log = logging.getLogger(__name__)
 LOAD_NOTE = "terraform"
 
 
-def load_terraform(files: list[Path], base: Path) -> Loaded:
+def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
     """Resources, parse problems and unknown instances of `.tf` files."""
+    base = ctx.base
     by_dir: dict[Path, list[Path]] = defaultdict(list)
     for path in files:
         by_dir[Path(os.path.normpath(path.parent))].append(path)
