@@ -52,6 +52,9 @@ def load_json_text(
     ctx: LoadContext,
 ) -> Loaded:
     """Load one JSON document given as text."""
+    if not text.strip() and not explicit:
+        log.debug("skipping %s: empty file", shown)
+        return Loaded()
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
