@@ -184,9 +184,9 @@ class Converter:
 
 def _as_unknown(value: Any, reason: str) -> Any:
     """What an evaluated value becomes when its expression is unknown."""
-    if isinstance(value, Unknown):
+    if isinstance(value, Reference):
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping) and not isinstance(value, Unknown):
         return OpenMap.of(value, reason)
     return Unknown(reason)
 

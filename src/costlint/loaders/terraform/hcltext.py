@@ -285,3 +285,8 @@ def top_level_attrs(text: str) -> dict[str, TextAttr]:
     tokens = _Lexer(text).run()
     attrs, _blocks = _Parser(text, tokens).body(closing=False)
     return attrs
+
+
+def is_blank(text: str) -> bool:
+    """Whether the text holds nothing but comments and white space."""
+    return all(token.kind == "nl" for token in _Lexer(text).run())

@@ -36,7 +36,7 @@ from costlint.loaders.terraform.providers import (
     find_provider,
     resource_provider_key,
 )
-from costlint.loaders.terraform.syntax import check_dropped_file
+from costlint.loaders.terraform.syntax import find_parse_problems
 from costlint.loaders.terraform.unknowns import UnknownFinder
 from costlint.model import (
     Loaded,
@@ -70,13 +70,13 @@ def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
         log.info("evaluating Terraform root module %s", root)
         _load_root(root, modules, base, loaded, used)
 
-    for paths in by_dir.values():
-        for path in sorted(paths):
-            if Path(os.path.normpath(path)) not in used:
-                shown = display_path(path, base)
-                problem = check_dropped_file(path, shown)
-                if problem is not None:
-                    loaded.problems.append(problem)
+    dropped = [
+        path
+        for paths in by_dir.values()
+        for path in sorted(paths)
+        if Path(os.path.normpath(path)) not in used
+    ]
+    loaded.problems.extend(find_parse_problems(dropped, base))
 
     broken = {problem.location.file for problem in loaded.problems}
     loaded.unresolved = [

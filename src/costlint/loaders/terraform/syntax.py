@@ -2,20 +2,31 @@
 
 tfparse skips a file it cannot parse without saying so, and a skipped
 file must never let a scan pass clean. Only files that gave tfparse no
-block at all come here (broken, empty or comment-only files), because
-python-hcl2 is slow on large input.
+block at all come here (broken, empty or comment-only files, and the
+files of modules no caller instantiated). Terraform's own parser
+(through tfparse, on the file alone) names the first error with
+Terraform's wording; python-hcl2 gives a second opinion on files it
+accepts, since it is slow on large input.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+from collections import defaultdict
 from pathlib import Path
 
 import hcl2
 import lark
 
-from costlint.loaders.terraform.evaluate import diagnose_file
+from costlint.loaders.terraform.convert import display_path
+from costlint.loaders.terraform.evaluate import (
+    EvaluationError,
+    diagnose_file,
+    evaluate_directory,
+)
+from costlint.loaders.terraform.hcltext import is_blank
 from costlint.model import Location, ParseProblem
 
 log = logging.getLogger(__name__)
@@ -23,24 +34,66 @@ log = logging.getLogger(__name__)
 _HCL2_LIMIT = 512 * 1024
 
 
-def check_dropped_file(path: Path, shown: str) -> ParseProblem | None:
-    """A parse problem for a file that contributed nothing, if any."""
+def find_parse_problems(paths: list[Path], base: Path) -> list[ParseProblem]:
+    """Parse problems among files that gave tfparse no block.
+
+    Blank and comment-only files are fine. The others are grouped by
+    directory and the directory is evaluated on its own, which clears
+    the files of a module that no caller instantiated (`count = 0`);
+    only files still giving nothing are diagnosed one by one.
+    """
+    problems = []
+    suspects: dict[Path, list[tuple[Path, str, str]]] = defaultdict(list)
+    for path in paths:
+        shown = display_path(path, base)
+        text, problem = _read(path, shown)
+        if problem is None and path.name.endswith(".tf.json"):
+            problem = _check_json(text, shown)
+        elif problem is None and not is_blank(text):
+            suspects[path.parent].append((path, shown, text))
+        if problem is not None:
+            problems.append(problem)
+
+    for directory, files in suspects.items():
+        alone = _evaluated_files(directory)
+        for path, shown, text in files:
+            if Path(os.path.normpath(path)) not in alone:
+                problem = _diagnose(path, shown, text)
+                if problem is not None:
+                    problems.append(problem)
+    return problems
+
+
+def _read(path: Path, shown: str) -> tuple[str, ParseProblem | None]:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8"), None
     except UnicodeDecodeError as exc:
-        return ParseProblem(
-            Location(shown, 1, 1),
+        return "", ParseProblem(
+            _byte_location(shown, exc),
             f"file is not UTF-8 text ({exc.reason})",
         )
     except OSError as exc:
-        return ParseProblem(
+        return "", ParseProblem(
             Location(shown, 1, 1),
             f"cannot read file ({exc.strerror})",
         )
 
-    if path.name.endswith(".tf.json"):
-        return _check_json(text, shown)
 
+def _evaluated_files(directory: Path) -> set[Path]:
+    """Files that give blocks when the directory is evaluated alone."""
+    try:
+        raw = evaluate_directory(directory)
+    except EvaluationError:
+        return set()
+    return {
+        Path(os.path.normpath(directory / entry["__tfmeta"]["filename"]))
+        for entries in raw.values()
+        for entry in entries
+        if "__tfmeta" in entry
+    }
+
+
+def _diagnose(path: Path, shown: str, text: str) -> ParseProblem | None:
     found = diagnose_file(path)
     if found is not None:
         line, column, reason = found
@@ -49,6 +102,14 @@ def check_dropped_file(path: Path, shown: str) -> ParseProblem | None:
         log.debug("%s parses alone; too large for a second opinion", shown)
         return None
     return _check_hcl(text, shown)
+
+
+def _byte_location(shown: str, exc: UnicodeDecodeError) -> Location:
+    """The line and column of the first byte that is not UTF-8."""
+    data = bytes(exc.object)
+    line = data.count(b"\n", 0, exc.start) + 1
+    column = exc.start - data.rfind(b"\n", 0, exc.start)
+    return Location(shown, line, column)
 
 
 def _check_hcl(text: str, shown: str) -> ParseProblem | None:
