@@ -205,7 +205,7 @@ def test_unknown_tags_are_unresolved_not_missing(tmp_path: Path) -> None:
         tmp_path,
         {
             "main.tf": """
-data "aws_caller_identity" "me" {}
+data "aws_default_tags" "current" {}
 
 module "remote" {
   source = "terraform-aws-modules/label/aws"
@@ -220,7 +220,7 @@ resource "aws_sqs_queue" "b" {
 }
 
 locals {
-  base = { Owner = data.aws_caller_identity.me.account_id }
+  base = data.aws_default_tags.current.tags
 }
 """
         },
@@ -231,7 +231,41 @@ locals {
     assert hits(result, "missing-cost-tags") == []
     reasons = {n.address: n.reason for n in result.unresolved}
     assert "not available locally" in reasons["aws_sqs_queue.a"]
-    assert "data.aws_caller_identity.me" in reasons["aws_sqs_queue.b"]
+    assert "data.aws_default_tags.current" in reasons["aws_sqs_queue.b"]
+
+
+def test_unknown_values_do_not_hide_known_keys(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+data "aws_caller_identity" "me" {}
+
+locals {
+  prefix = { value = "${data.aws_caller_identity.me.account_id}-app" }
+}
+
+resource "aws_sqs_queue" "q" {
+  tags = merge(
+    { Name = "${local.prefix.value}-q", Environment = local.prefix.value },
+    { Team = "core" },
+  )
+}
+"""
+        },
+    )
+
+    [queue] = load(tmp_path).resources
+    result = run_scan(tmp_path)
+
+    tags = queue.attrs["tags"]
+    assert not isinstance(tags, OpenMap)
+    assert isinstance(tags["Environment"], Unknown)
+    assert tags["Team"] == "core"
+    assert hits(result, "missing-cost-tags") == [
+        ("missing-cost-tags", "main.tf", 9),
+    ]
+    assert "Service, CostCenter" in result.findings[0].message
 
 
 def test_module_variable_passed_by_caller_is_known(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from costlint.loaders.terraform.hcltext import TextBlock
+from costlint.loaders.terraform.mapshape import MapShape, MapShapes
 from costlint.loaders.terraform.project import Scope
 from costlint.loaders.terraform.unknowns import UnknownFinder
 from costlint.model import (
@@ -46,6 +47,9 @@ class Converter:
     ids: Mapping[str, str]
     shown: str = ""
     positions: dict[AttrPath, Location] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.shapes = MapShapes(self.finder)
 
     def convert(
         self,
@@ -165,9 +169,15 @@ class Converter:
         for name, attr in written.attrs.items():
             if name in META_ARGUMENTS or name not in out:
                 continue
+            value = out[name]
+            if isinstance(value, Mapping) and not isinstance(value, OpenMap):
+                out[name] = apply_shape(
+                    value, self.shapes.of(attr.expr, scope)
+                )
+                continue
             reason = self.finder.reason(attr.expr, scope)
             if reason is not None:
-                out[name] = _as_unknown(out[name], reason)
+                out[name] = _as_unknown(value, reason)
 
         for block in written.blocks_named("dynamic"):
             if not block.labels or "for_each" not in block.attrs:
@@ -180,6 +190,19 @@ class Converter:
                     known if isinstance(known, list) else [],
                     reason,
                 )
+
+
+def apply_shape(value: Mapping[str, Any], shape: MapShape) -> Any:
+    """An evaluated map with what its written shape says is unknown."""
+    out = {
+        key: Unknown(shape.values[key])
+        if key in shape.values and not isinstance(item, Unknown)
+        else item
+        for key, item in value.items()
+    }
+    if shape.keys_reason is not None:
+        return OpenMap.of(out, shape.keys_reason)
+    return out
 
 
 def _as_unknown(value: Any, reason: str) -> Any:

@@ -290,3 +290,8 @@ def top_level_attrs(text: str) -> dict[str, TextAttr]:
 def is_blank(text: str) -> bool:
     """Whether the text holds nothing but comments and white space."""
     return all(token.kind == "nl" for token in _Lexer(text).run())
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of an HCL text, comments and white space left out."""
+    return _Lexer(text).run()

@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from costlint.loaders import LoadContext
-from costlint.loaders.terraform.convert import Converter, display_path
+from costlint.loaders.terraform.convert import (
+    Converter,
+    apply_shape,
+    display_path,
+)
 from costlint.loaders.terraform.evaluate import (
     EvaluationError,
     evaluate_directory,
@@ -233,10 +237,9 @@ class _RootLoader:
 
         value = self.converter.plain(blocks["tags"])
         written = _written_default_tags(config.scope, key)
-        if written is not None:
-            reason = self.finder.reason(written, config.scope)
-            if reason is not None and isinstance(value, Mapping):
-                return OpenMap.of(value, f"default_tags: {reason}")
+        if written is not None and isinstance(value, Mapping):
+            shape = self.converter.shapes.of(written, config.scope)
+            return apply_shape(value, shape)
         return value
 
     def missing_instances(self) -> list[Unresolved]:
