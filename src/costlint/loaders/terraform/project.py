@@ -168,8 +168,8 @@ class Project:
         if key in self._scopes:
             return self._scopes[key]
 
-        parent_key, _, name = key.rpartition(".module.")
-        if not _:
+        parent_key, nested, name = key.rpartition(".module.")
+        if not nested:
             parent_key, name = "", key.removeprefix("module.")
         parent = self.scope(parent_key)
         call = parent.module.calls.get(name) if parent.module else None

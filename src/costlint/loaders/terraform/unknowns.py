@@ -56,14 +56,11 @@ class UnknownFinder:
         attr: str | None,
         scope: Scope,
     ) -> str | None:
-        where = _where(scope)
         if kind == "data":
-            return f"data.{name}.{attr or ''} is read at apply time".replace(
-                "..",
-                ".",
-            )
+            target = f"data.{name}.{attr}" if attr else f"data.{name}"
+            return f"{target} is read at apply time"
         if scope.module is None:
-            return f"the source of {where} is not available locally"
+            return f"the source of {scope.key} is not available locally"
         if kind == "var":
             return self._variable(name, scope)
         if kind == "local":
@@ -74,15 +71,15 @@ class UnknownFinder:
         return self._module_output(name, attr, scope)
 
     def _variable(self, name: str, scope: Scope) -> str | None:
-        assert scope.module is not None
-        declared = scope.module.variables.get(name)
-        if declared is None:
+        module = scope.module
+        declared = module.variables.get(name) if module else None
+        if module is None or declared is None:
             return f"var.{name} is not declared{where_suffix(scope)}"
 
-        if scope.call is not None and name in scope.call.attrs:
-            assert scope.parent is not None
-            return self.reason(scope.call.attrs[name].expr, scope.parent)
-        if scope.call is None and name in scope.module.tfvars:
+        call, parent = scope.call, scope.parent
+        if call is not None and parent is not None and name in call.attrs:
+            return self.reason(call.attrs[name].expr, parent)
+        if call is None and name in module.tfvars:
             return None
         if "default" in declared.attrs:
             return None
@@ -105,10 +102,6 @@ class UnknownFinder:
         if output is None or "value" not in output.attrs:
             return f"module.{name}.{attr} is not an output of the module"
         return self.reason(output.attrs["value"].expr, child)
-
-
-def _where(scope: Scope) -> str:
-    return scope.key or "the root module"
 
 
 def where_suffix(scope: Scope) -> str:
