@@ -138,9 +138,12 @@ def measure_one(path: Path) -> dict[str, float]:
     figures["resources"] = result.resources
     figures["findings"] = len(result.findings)
     figures["problems"] = len(result.problems)
-    figures["peak_mb"] = resource.getrusage(
-        resource.RUSAGE_SELF,
-    ).ru_maxrss / 1024
+    figures["peak_mb"] = (
+        resource.getrusage(
+            resource.RUSAGE_SELF,
+        ).ru_maxrss
+        / 1024
+    )
     return figures
 
 
