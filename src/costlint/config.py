@@ -26,6 +26,12 @@ import yaml
 
 from costlint.model import Severity
 from costlint.rules import rules_by_id
+from costlint.suppress import (
+    META_RULES,
+    ConfigIgnore,
+    IgnoreError,
+    read_ignores,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,6 +68,7 @@ class Settings:
     fail_on: Severity | None = None
     config_path: Path | None = None
     base: Path = field(default_factory=Path.cwd)
+    ignores: tuple[ConfigIgnore, ...] = ()
 
 
 def default_bundle_path() -> Path:
@@ -125,7 +132,21 @@ def load_settings(
         fail_on=Severity.parse(fail_on) if fail_on else None,
         config_path=path,
         base=base,
+        ignores=_ignores(config, path),
     )
+
+
+def _ignores(
+    config: Mapping[str, Any],
+    path: Path | None,
+) -> tuple[ConfigIgnore, ...]:
+    known = {*rules_by_id(), *(meta.id for meta in META_RULES)}
+    try:
+        return read_ignores(config.get("ignore"), known)
+    except IgnoreError as exc:
+        raise ConfigError(
+            f"{path}: invalid config at {exc.where}: {exc}",
+        ) from exc
 
 
 def _read_config(path: Path) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""Run a scan: discover, load, judge; time each stage.
+"""Run a scan: discover, load, judge, suppress; time each stage.
 
 Data flows one way. Discovery names files, loaders turn them into
-`Resource` records (and parse problems), rules judge the records, and
-the result is handed to a reporter by the CLI. Nothing here prints.
+`Resource` records (and parse problems), rules judge the records,
+suppressions (inline, config, baseline; see `costlint.suppress`) set
+accepted findings aside, and the result is handed to a reporter by the
+CLI. Nothing here prints.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -14,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from costlint.baseline import Baseline
+from costlint.changed import ChangedSelection
 from costlint.config import Settings
 from costlint.discover import discover
 from costlint.loaders import LoadContext, Loader
@@ -32,6 +37,12 @@ from costlint.model import (
 )
 from costlint.rules import RULES
 from costlint.rules.base import ResourceIndex, RuleContext
+from costlint.suppress import (
+    META_RULES,
+    Suppressed,
+    SuppressionInput,
+    apply_suppressions,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +64,7 @@ class ScanResult:
     files: int = 0
     resources: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    suppressed: list[Suppressed] = field(default_factory=list)
 
     def worst(self) -> Severity | None:
         """The highest severity among the findings."""
@@ -75,13 +87,25 @@ def scan(
     settings: Settings,
     stdin_text: str | None = None,
     source_dir: Path | None = None,
+    *,
+    baseline: Baseline | None = None,
+    changed: ChangedSelection | None = None,
+    today: dt.date | None = None,
 ) -> ScanResult:
-    """Scan files and directories (`-` is `stdin_text`)."""
+    """Scan files and directories (`-` is `stdin_text`).
+
+    `changed` replaces discovery with the files of a change and keeps
+    only the findings in it; `baseline` suppresses accepted findings;
+    `today` decides which `until=` dates have passed.
+    """
     result = ScanResult()
     clock = _Clock(result.timings)
 
     start = time.perf_counter()
-    found = discover(paths, settings.exclude, settings.base)
+    if changed is not None:
+        found = changed.discovered()
+    else:
+        found = discover(paths, settings.exclude, settings.base)
     result.files = found.count
     clock.measure("discover", start)
 
@@ -99,8 +123,58 @@ def scan(
 
     start = time.perf_counter()
     judge(loaded, settings, result)
+    if changed is not None:
+        _keep_changed(result, changed)
     clock.measure("rules", start)
+
+    start = time.perf_counter()
+    texts = {} if stdin_text is None else {"<stdin>": stdin_text}
+    given = SuppressionInput(
+        today=today or dt.date.today(),
+        known_rules=frozenset(
+            [*settings.rules, *(meta.id for meta in META_RULES)],
+        ),
+        ignores=settings.ignores,
+        config_base=settings.base if settings.config_path else None,
+        config_file=_shown(settings.config_path),
+        baseline=baseline,
+        texts=texts,
+    )
+    suppress(loaded.resources, given, result)
+    clock.measure("suppress", start)
     return result
+
+
+def suppress(
+    resources: Sequence[Resource],
+    given: SuppressionInput,
+    result: ScanResult,
+) -> None:
+    """Set accepted findings aside; add the suppressions' own findings."""
+    outcome = apply_suppressions(result.findings, resources, given)
+    result.findings = sorted(outcome.findings, key=_finding_order)
+    result.suppressed = sorted(
+        outcome.suppressed,
+        key=lambda s: _finding_order(s.finding),
+    )
+
+
+def _keep_changed(result: ScanResult, changed: ChangedSelection) -> None:
+    result.findings = [
+        f for f in result.findings if changed.keeps(f.location.file)
+    ]
+    result.unresolved = [
+        n for n in result.unresolved if changed.keeps(n.location.file)
+    ]
+
+
+def _shown(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def judge(loaded: Loaded, settings: Settings, result: ScanResult) -> None:

@@ -1,10 +1,10 @@
 """Route each JSON document to the loader of its format.
 
 A `.json` file may be a Terraform plan (`terraform show -json`), a
-Service Control Policy, or something costlint does not read (a
-`package.json`). Each format registers a detector and a loader in
-`FORMATS`. Invalid JSON is always a parse error; a document of no known
-format is an error only when the user named the file.
+Service Control Policy, a Kubernetes manifest, or something costlint
+does not read (a `package.json`). Each format registers a detector and
+a loader in `FORMATS`. Invalid JSON is always a parse error; a document
+of no known format is an error only when the user named the file.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from costlint.loaders import LoadContext
+from costlint.loaders.plan import detect_plan, load_plan
+from costlint.loaders.scp import detect_scp, load_scp
 from costlint.loaders.terraform.convert import display_path
+from costlint.loaders.yaml_docs import detect_manifest, load_manifest_json
 from costlint.model import Loaded, Location, ParseProblem
 
 log = logging.getLogger(__name__)
@@ -25,7 +28,11 @@ Detector = Callable[[Any], bool]
 DocumentLoader = Callable[[Any, str, str, LoadContext], Loaded]
 
 # (format name, detector, loader); the first detector that accepts wins.
-FORMATS: list[tuple[str, Detector, DocumentLoader]] = []
+FORMATS: list[tuple[str, Detector, DocumentLoader]] = [
+    ("terraform plan", detect_plan, load_plan),
+    ("service control policy", detect_scp, load_scp),
+    ("kubernetes manifest", detect_manifest, load_manifest_json),
+]
 
 
 def load_json_files(files: list[Path], ctx: LoadContext) -> Loaded:

@@ -12,8 +12,10 @@ from collections import Counter
 from typing import Any
 
 from costlint import __version__
+from costlint.baseline import fingerprint
 from costlint.engine import ScanResult
 from costlint.model import Finding, Severity
+from costlint.suppress import Suppressed
 
 REPORT_VERSION = 1
 
@@ -31,6 +33,21 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fix": finding.fix,
         "why": finding.why,
+        "fingerprint": fingerprint(finding),
+    }
+
+
+def _suppressed(entry: Suppressed) -> dict[str, Any]:
+    how = entry.suppression
+    return {
+        **_finding(entry.finding),
+        "suppression": {
+            "source": how.source,
+            "reason": how.reason,
+            "file": how.location.file,
+            "line": how.location.line,
+            "until": how.until.isoformat() if how.until else None,
+        },
     }
 
 
@@ -60,6 +77,7 @@ def report_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
             }
             for n in result.unresolved
         ],
+        "suppressed": [_suppressed(s) for s in result.suppressed],
         "summary": {
             "files": result.files,
             "resources": result.resources,
@@ -67,6 +85,7 @@ def report_document(result: ScanResult, exit_code: int) -> dict[str, Any]:
             "by_severity": {s.label: counts[s.label] for s in Severity},
             "errors": len(result.problems),
             "unresolved": len(result.unresolved),
+            "suppressed": len(result.suppressed),
             "exit_code": exit_code,
         },
     }

@@ -69,6 +69,8 @@ def render_summary(result: ScanResult) -> str:
     )
     if result.problems:
         line += f"; {len(result.problems)} could not be parsed"
+    if result.suppressed:
+        line += f"; {len(result.suppressed)} suppressed"
     unresolved = {(n.address, n.location.file) for n in result.unresolved}
     if unresolved:
         line += (

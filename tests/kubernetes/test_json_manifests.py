@@ -1,0 +1,45 @@
+"""Kubernetes manifests written as JSON (`kubectl get -o json`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conftest import hits, run_scan
+from costlint.cli import main
+
+STORAGE_CLASS = {
+    "apiVersion": "storage.k8s.io/v1",
+    "kind": "StorageClass",
+    "metadata": {"name": "legacy"},
+    "provisioner": "ebs.csi.aws.com",
+    "parameters": {"type": "gp2"},
+}
+
+
+def test_json_manifest_file_is_judged(tmp_path: Path) -> None:
+    path = tmp_path / "sc.json"
+    path.write_text(json.dumps(STORAGE_CLASS, indent=2))
+
+    result = run_scan(path)
+
+    assert result.problems == []
+    assert hits(result, "gp2-storage-class") == [
+        ("gp2-storage-class", "sc.json", 9),
+    ]
+
+
+def test_json_manifest_on_stdin() -> None:
+    text = json.dumps(STORAGE_CLASS, indent=2)
+
+    outcome = CliRunner().invoke(
+        main,
+        ["scan", "--isolated", "-"],
+        input=text,
+    )
+
+    assert outcome.exit_code == 1
+    assert "<stdin>" in outcome.stdout
+    assert "gp2-storage-class" in outcome.stdout
