@@ -519,3 +519,72 @@ resource "aws_instance" "web" {
 
     assert isinstance(web.attrs["instance_type"], Unknown)
     assert isinstance(web.attrs["ami"], Unknown)
+
+
+def test_evaluator_crash_is_a_parse_problem(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'variable "x" {\n  type = list(strin)\n}\n'})
+
+    [problem] = load(tmp_path).problems
+
+    assert "crashed" in problem.reason or "strin" in problem.reason
+
+
+def test_stray_closing_bracket_does_not_hang(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": ')\nresource "aws_sqs_queue" "q" {\n]\n}\n'})
+
+    [problem] = load(tmp_path).problems
+
+    assert problem.location.line == 1
+
+
+def test_broken_module_outside_the_tree_is_reported(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "root/main.tf": 'module "m" {\n  source = "../shared"\n}\n',
+            "shared/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = 1\n',
+        },
+    )
+    files = [tmp_path / "root" / "main.tf"]
+
+    loaded = load_terraform(files, LoadContext(base=tmp_path))
+
+    assert [p.location.file for p in loaded.problems] == ["shared/main.tf"]
+
+
+def test_module_call_tfparse_drops_is_noted(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "root/main.tf": 'resource "random_string" "s" {\n  length = 4\n}\n'
+            'module "a" {\n  source = "../mod"\n'
+            "  name   = random_string.s.result\n}\n"
+            'module "b" {\n  source = "../mod"\n  name   = "b"\n}\n',
+            "mod/main.tf": 'variable "name" {}\n'
+            'resource "aws_ebs_volume" "v" {\n  size = 1\n}\n',
+        },
+    )
+
+    loaded = load(tmp_path / "root")
+    seen = {r.address.split(".aws_")[0] for r in loaded.resources}
+    seen |= {n.address for n in loaded.unresolved}
+
+    assert {"module.a", "module.b"} <= seen
+
+
+def test_values_read_from_files_never_reach_attributes(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "secret.txt").write_text("hunter2")
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sqs_queue" "q" {\n'
+            '  tags = { Team = file("secret.txt") }\n}\n',
+        },
+    )
+
+    [queue] = load(tmp_path).resources
+
+    assert isinstance(queue.attrs["tags"]["Team"], Unknown)
+    assert "hunter2" not in repr(queue.attrs)

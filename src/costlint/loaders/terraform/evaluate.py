@@ -1,24 +1,21 @@
-"""Run tfparse on one directory, quietly and with Terraform's var files.
+"""Run tfparse on one directory, with Terraform's var files.
 
-tfparse embeds Terraform's own HCL evaluator (through Go), which writes
-its log lines straight to file descriptor 2; they are captured here and
-passed to `logging` so that users see them only with `-vv`.
+tfparse embeds Terraform's own HCL evaluator (through Go). It runs in a
+bounded worker process (see `worker`), whose log lines reach `logging`
+so that users see them only with `-vv`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tfparse
-
 from costlint.loaders.terraform.project import tfvars_paths
+from costlint.loaders.terraform.worker import WorkerFailure, load_from_path
 
 log = logging.getLogger(__name__)
 
@@ -32,33 +29,23 @@ class EvaluationError(Exception):
     """tfparse refused a directory as a whole."""
 
 
-@contextlib.contextmanager
-def _captured_stderr() -> Iterator[None]:
-    """Send fd 2 to a temporary file for the duration, then log it."""
-    with tempfile.TemporaryFile() as sink:
-        saved = os.dup(2)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            for line in sink.read().decode(errors="replace").splitlines():
-                log.debug("tfparse: %s", line)
-
-
 def evaluate_directory(directory: Path) -> Mapping[str, list[Any]]:
     """Evaluated blocks of a root module, keyed by block label."""
-    try:
-        with _captured_stderr():
-            result: Mapping[str, list[Any]] = tfparse.load_from_path(
-                str(directory),
-                vars_paths=tfvars_paths(directory),
-            )
-    except tfparse.ParseError as exc:
-        raise EvaluationError(str(exc)) from exc
+    status, payload = _call(
+        str(directory),
+        vars_paths=tfvars_paths(directory),
+    )
+    if status != "ok":
+        raise EvaluationError(payload)
+    result: Mapping[str, list[Any]] = payload
     return result
+
+
+def _call(path: str, **kwargs: Any) -> tuple[str, Any]:
+    try:
+        return load_from_path(path, **kwargs)
+    except WorkerFailure as exc:
+        return "error", str(exc)
 
 
 def locate_diagnostic(message: str) -> tuple[str, int, int, str] | None:
@@ -84,13 +71,11 @@ def diagnose_file(path: Path) -> tuple[int, int, str] | None:
     with tempfile.TemporaryDirectory(prefix="costlint-") as scratch:
         copy = Path(scratch) / path.name
         copy.write_bytes(path.read_bytes())
-        try:
-            with _captured_stderr():
-                tfparse.load_from_path(scratch, stop_on_hcl_error=True)
-        except tfparse.ParseError as exc:
-            found = locate_diagnostic(str(exc))
-            if found is None:
-                return 1, 1, str(exc)
-            _file, line, column, text = found
-            return line, column, text
-    return None
+        status, payload = _call(scratch, stop_on_hcl_error=True)
+    if status == "ok":
+        return None
+    found = locate_diagnostic(str(payload))
+    if found is None:
+        return 1, 1, str(payload)
+    _file, line, column, text = found
+    return line, column, text

@@ -254,15 +254,23 @@ class _Parser:
         return TextAttr(head.text, head.line, head.column, expr)
 
     def _skip_line(self) -> None:
+        """Skip to the end of a line that is not an item, always moving.
+
+        A stray `)` or `]` is consumed; only `}` at depth 0 is left for
+        the enclosing body to close on.
+        """
         depth = 0
+        start = self.index
         while self.index < len(self.tokens):
             token = self.tokens[self.index]
             if token.text in _OPEN:
                 depth += 1
             elif token.text in _CLOSE:
-                if depth == 0:
+                if depth == 0 and token.text == "}":
+                    if self.index == start:
+                        self.index += 1
                     return
-                depth -= 1
+                depth = max(depth - 1, 0)
             elif token.kind == "nl" and depth == 0:
                 return
             self.index += 1

@@ -27,6 +27,7 @@ from costlint.loaders.terraform.evaluate import (
     evaluate_directory,
     locate_diagnostic,
 )
+from costlint.loaders.terraform.hcltext import TextBlock
 from costlint.loaders.terraform.project import (
     Module,
     Project,
@@ -76,17 +77,34 @@ def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
 
     dropped = [
         path
-        for paths in by_dir.values()
-        for path in sorted(paths)
+        for directory in sorted(modules)
+        for path in by_dir.get(directory) or _terraform_files(directory)
         if Path(os.path.normpath(path)) not in used
     ]
-    loaded.problems.extend(find_parse_problems(dropped, base))
+    loaded.problems = _most_precise(
+        [*loaded.problems, *find_parse_problems(dropped, base)],
+    )
 
     broken = {problem.location.file for problem in loaded.problems}
     loaded.unresolved = [
         note for note in loaded.unresolved if note.location.file not in broken
     ]
     return loaded
+
+
+def _terraform_files(directory: Path) -> list[Path]:
+    """The files of a module directory reached through a module call."""
+    return sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")])
+
+
+def _most_precise(problems: list[ParseProblem]) -> list[ParseProblem]:
+    """Drop a directory-wide problem when a file in it has its own."""
+    files = {Path(p.location.file).parent for p in problems}
+    return [
+        problem
+        for problem in problems
+        if Path(problem.location.file) not in files
+    ]
 
 
 def _roots(modules: Mapping[Path, Module]) -> list[Path]:
@@ -116,8 +134,10 @@ def _load_root(
     try:
         raw = evaluate_directory(root)
     except EvaluationError as exc:
-        loaded.problems.append(_evaluation_problem(root, base, str(exc)))
-        used.update(root.glob("*.tf"))
+        problem = _evaluation_problem(root, base, str(exc))
+        loaded.problems.append(problem)
+        if problem.location.file != display_path(root, base):
+            used.update(_terraform_files(root))
         return
 
     project = Project(root, modules)
@@ -259,13 +279,15 @@ class _RootLoader:
 
         out = []
         for key in sorted(scopes):
-            out.extend(self._missing_in(self.project.scope(key), present))
+            scope = self.project.scope(key)
+            out.extend(self._missing_in(scope, present, scopes))
         return out
 
     def _missing_in(
         self,
         scope: Scope,
         present: set[tuple[str, str, str]],
+        scopes: set[str],
     ) -> list[Unresolved]:
         module = scope.module
         if module is None:
@@ -278,7 +300,20 @@ class _RootLoader:
             note = self._unknown_repetition(block, scope, address, path)
             if note is not None:
                 out.append(note)
+
+        for name, call in module.calls.items():
+            child = f"{scope.key}.module.{name}".lstrip(".")
+            if child in scopes or not self._has_blocks(child):
+                continue
+            path = _file_of(module, call)
+            note = self._unknown_repetition(call, scope, child, path)
+            if note is not None:
+                out.append(note)
         return out
+
+    def _has_blocks(self, key: str) -> bool:
+        module = self.project.scope(key).module
+        return module is None or any(module.files.values())
 
     def _unknown_repetition(
         self,
@@ -289,7 +324,7 @@ class _RootLoader:
     ) -> Unresolved | None:
         repeat = block.attrs.get("for_each") or block.attrs.get("count")
         if repeat is None:
-            reason = "tfparse did not evaluate this resource"
+            reason = "tfparse did not evaluate it"
         else:
             found = self.finder.reason(repeat.expr, scope)
             if found is None:
@@ -299,6 +334,14 @@ class _RootLoader:
         shown = display_path(path, self.base)
         location = Location(shown, block.line, block.column, block.end_line)
         return Unresolved(LOAD_NOTE, address, location, reason)
+
+
+def _file_of(module: Module, block: TextBlock) -> Path:
+    """The file of a module's outline that holds `block`."""
+    for path, blocks in module.files.items():
+        if block in blocks:
+            return path
+    return module.directory
 
 
 def _block_ids(raw: Mapping[str, list[Any]]) -> dict[str, str]:

@@ -44,13 +44,17 @@ class Module:
         default_factory=dict,
     )
     tfvars: set[str] = field(default_factory=set)
+    _by_line: dict[tuple[Path, int], TextBlock] = field(default_factory=dict)
 
     def find_block(self, file: Path, line: int) -> TextBlock | None:
         """The top-level block of `file` that starts on `line`."""
-        for block in self.files.get(file, []):
-            if block.line == line:
-                return block
-        return None
+        if not self._by_line:
+            self._by_line = {
+                (path, block.line): block
+                for path, blocks in self.files.items()
+                for block in blocks
+            }
+        return self._by_line.get((file, line))
 
 
 def _source_dir(directory: Path, call: TextBlock) -> Path | None:

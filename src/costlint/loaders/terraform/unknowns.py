@@ -6,9 +6,11 @@ over an unknown list yields nothing. Trusting those values would report
 tags as missing that are merely unknown. This module follows every
 reference of an expression as written (variables, locals, module
 outputs, data sources) through the scopes of the configuration and
-names the first thing that cannot be known. References to other
-resources are left to tfparse, which gives their written values (or
-an id that the converter turns into a `Reference`).
+names the first thing that cannot be known. Values read from files
+(`file()`, `templatefile()`...) count as unknown too, so that nothing
+read from disk during evaluation ever reaches a report. References to
+other resources are left to tfparse, which gives their written values
+(or an id that the converter turns into a `Reference`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ import re
 
 from costlint.loaders.terraform.project import Project, Scope
 
+_FILE_FUNCTION = re.compile(
+    r"(?<![\w.])(file|fileset|fileexists|filebase64|filemd5|filesha1|"
+    r"filesha256|filesha512|filebase64sha256|filebase64sha512|"
+    r"templatefile|abspath)\s*\(",
+)
 _REFERENCE = re.compile(
     r"(?<![\w.\-])(var|local|module|data)\.([A-Za-z_][\w\-]*)"
     r"(?:\.([A-Za-z_][\w\-]*))?",
@@ -42,6 +49,11 @@ class UnknownFinder:
         return found
 
     def _first_unknown(self, expr: str, scope: Scope) -> str | None:
+        function = _FILE_FUNCTION.search(expr)
+        if function is not None:
+            return (
+                f"{function.group(1)}() reads files, which costlint does not"
+            )
         for match in _REFERENCE.finditer(expr):
             kind, name, attr = match.groups()
             found = self._reference(kind, name, attr, scope)
