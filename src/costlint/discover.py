@@ -1,9 +1,9 @@
 """Find the files a scan reads, by kind, without leaving the tree.
 
-Directories are walked without following symbolic links to
-directories, so a link can neither lead out of the scanned tree nor
-into a loop; a linked file is read only when its target lies inside the
-tree. `.git/`, `.terraform/` and paths matched by the config's
+Directories are walked without following symbolic links, so a link
+can neither lead out of the scanned tree nor into a loop; a file that a
+link inside the tree points to is read under its own name when the walk
+reaches it. `.git/`, `.terraform/` and paths matched by the config's
 `exclude` globs are skipped.
 """
 
@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from costlint.model import Location, ParseProblem
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +41,19 @@ class Discovered:
 
     files: dict[str, list[Path]] = field(default_factory=dict)
     explicit: set[Path] = field(default_factory=set)
+    problems: list[ParseProblem] = field(default_factory=list)
+    _seen: set[Path] = field(default_factory=set)
 
     def add(self, kind: str, path: Path) -> None:
-        """Record one file of a kind, once."""
-        bucket = self.files.setdefault(kind, [])
-        if path not in bucket:
-            bucket.append(path)
+        """Record one file of a kind, once, however it was named."""
+        real = path.resolve() if path != STDIN else path
+        if real not in self._seen:
+            self._seen.add(real)
+            self.files.setdefault(kind, []).append(path)
+
+    def refuse(self, path: Path, reason: str) -> None:
+        """Record a path that cannot be read, as a problem to report."""
+        self.problems.append(ParseProblem(Location(str(path), 1, 1), reason))
 
     @property
     def count(self) -> int:
@@ -91,6 +100,16 @@ def compile_globs(patterns: Iterable[str]) -> list[re.Pattern[str]]:
     return compiled
 
 
+def path_excluded(
+    path: Path,
+    exclude: Sequence[str],
+    bases: Sequence[Path],
+) -> bool:
+    """Whether a file matches the config's exclude globs."""
+    resolved = [base.resolve() for base in bases]
+    return _excluded(path.resolve(), resolved, compile_globs(exclude))
+
+
 def _excluded(
     path: Path,
     bases: Sequence[Path],
@@ -124,8 +143,10 @@ def discover(
         bases = [base.resolve(), root]
         if given.is_file():
             _add_named_file(found, given)
-            continue
-        _walk(given, root, bases, globs, found)
+        elif given.is_dir():
+            _walk(given, root, bases, globs, found)
+        else:
+            found.refuse(given, "not a regular file or directory")
     log.info("found %d files to scan", found.count)
     return found
 
@@ -148,7 +169,14 @@ def _walk(
     globs: Sequence[re.Pattern[str]],
     found: Discovered,
 ) -> None:
-    for folder, dirs, files in os.walk(given, followlinks=False):
+    def unreadable(error: OSError) -> None:
+        found.refuse(
+            Path(error.filename or given),
+            f"cannot read directory ({error.strerror})",
+        )
+
+    walk = os.walk(given, followlinks=False, onerror=unreadable)
+    for folder, dirs, files in walk:
         here = Path(folder)
         dirs[:] = sorted(
             name for name in dirs if _keep_dir(here / name, bases, globs)
@@ -158,8 +186,12 @@ def _walk(
             kind = kind_of(path)
             if kind is None or _excluded(path.resolve(), bases, globs):
                 continue
-            if path.is_symlink() and not _inside(path, root):
-                log.debug("skipping %s: link leads out of the tree", path)
+            if path.is_symlink():
+                where = "in" if _inside(path, root) else "out of"
+                log.debug("skipping %s: link leads %s the tree", path, where)
+                continue
+            if not path.is_file():
+                found.refuse(path, "not a regular file")
                 continue
             found.add(kind, path)
 

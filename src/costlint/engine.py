@@ -20,7 +20,7 @@ from typing import Any
 from costlint.baseline import Baseline
 from costlint.changed import ChangedSelection
 from costlint.config import Settings
-from costlint.discover import discover
+from costlint.discover import discover, path_excluded
 from costlint.loaders import LoadContext, Loader
 from costlint.loaders.json_docs import load_json_files
 from costlint.loaders.stdin import load_stdin
@@ -116,9 +116,10 @@ def scan(
         source_dir=source_dir,
         stdin_text=stdin_text,
     )
-    loaded = Loaded()
+    loaded = Loaded(problems=list(found.problems))
     for kind, files in found.files.items():
         loaded.extend(LOADERS[kind](files, ctx))
+    _drop_excluded(loaded, settings, paths)
     clock.measure("evaluate", start)
 
     start = time.perf_counter()
@@ -157,6 +158,32 @@ def suppress(
         outcome.suppressed,
         key=lambda s: _finding_order(s.finding),
     )
+
+
+def _drop_excluded(
+    loaded: Loaded,
+    settings: Settings,
+    paths: Sequence[Path],
+) -> None:
+    """Leave out what loaders read beyond discovery in excluded files.
+
+    Terraform evaluation follows module calls into directories that
+    discovery never walked; the config's excludes apply there too.
+    """
+    if not settings.exclude:
+        return
+    bases = [settings.base, *(p for p in paths if p.is_dir())]
+
+    def kept(file: str) -> bool:
+        return file == "<stdin>" or not path_excluded(
+            Path(file),
+            settings.exclude,
+            bases,
+        )
+
+    loaded.resources = [r for r in loaded.resources if kept(r.location.file)]
+    loaded.unresolved = [n for n in loaded.unresolved if kept(n.location.file)]
+    loaded.problems = [p for p in loaded.problems if kept(p.location.file)]
 
 
 def _keep_changed(result: ScanResult, changed: ChangedSelection) -> None:

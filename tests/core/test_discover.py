@@ -78,7 +78,7 @@ def test_links_out_of_tree_and_loops_are_not_followed(tmp_path: Path) -> None:
     os.symlink(tree, tree / "loop")
     os.symlink(tree / "main.tf", tree / "inside.tf")
 
-    assert names(tree, "terraform") == ["inside.tf", "main.tf"]
+    assert names(tree, "terraform") == ["main.tf"]
 
 
 def test_named_file_of_unknown_kind_is_an_error(tmp_path: Path) -> None:
@@ -86,6 +86,22 @@ def test_named_file_of_unknown_kind_is_an_error(tmp_path: Path) -> None:
 
     with pytest.raises(DiscoveryError, match="not a file costlint reads"):
         discover([tmp_path / "notes.txt"], (), tmp_path)
+
+
+def test_same_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    touch(tmp_path, "main.tf")
+
+    found = discover([tmp_path, tmp_path / "main.tf"], (), tmp_path)
+
+    assert found.count == 1
+
+
+def test_unreadable_and_special_entries_are_problems(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.tf")
+
+    found = discover([tmp_path], (), tmp_path)
+
+    assert [p.reason for p in found.problems] == ["not a regular file"]
 
 
 def test_named_files_are_explicit(tmp_path: Path) -> None:

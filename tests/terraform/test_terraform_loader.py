@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -588,3 +589,85 @@ def test_values_read_from_files_never_reach_attributes(
 
     assert isinstance(queue.attrs["tags"]["Team"], Unknown)
     assert "hunter2" not in repr(queue.attrs)
+
+
+def test_literal_null_tags_mean_no_tags(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {"main.tf": 'resource "aws_sqs_queue" "q" {\n  tags = null\n}\n'},
+    )
+
+    result = run_scan(tmp_path)
+
+    assert hits(result) == [("missing-cost-tags", "main.tf", 2)]
+
+
+def test_override_files_are_noted_not_merged(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_ebs_volume" "v" {\n  type = "gp2"\n}\n',
+            "main_override.tf": 'resource "aws_ebs_volume" "v" {\n'
+            '  type = "gp3"\n}\n',
+        },
+    )
+
+    loaded = load(tmp_path)
+
+    assert loaded.resources == []
+    [note] = loaded.unresolved
+    assert "main_override.tf overrides it" in note.reason
+
+
+def test_named_file_reports_only_itself_but_checks_siblings(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "a.tf": 'resource "aws_ebs_volume" "a" {\n  type = "gp2"\n}\n',
+            "b.tf": 'resource "aws_ebs_volume" "b" {\n  type = "gp2"\n}\n',
+            "c.tf": 'resource "aws_ebs_volume" "c" {\n',
+        },
+    )
+
+    result = run_scan(tmp_path / "a.tf", make_settings(required_tags={}))
+
+    assert hits(result) == [("gp2-volume", "a.tf", 2)]
+    assert [Path(p.location.file).name for p in result.problems] == ["c.tf"]
+
+
+def test_tfvars_json_sets_variables(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "team" {}\nresource "aws_sqs_queue" "q" {\n'
+            "  tags = { Team = var.team }\n}\n",
+            "terraform.tfvars.json": '{"team": "core"}',
+        },
+    )
+
+    [queue] = load(tmp_path).resources
+
+    assert queue.attrs["tags"] == {"Team": "core"}
+
+
+def test_excludes_apply_to_module_files(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "m" {\n  source = "./vendor/m"\n}\n',
+            "vendor/m/main.tf": 'resource "aws_ebs_volume" "v" {\n'
+            '  type = "gp2"\n}\n',
+        },
+    )
+    settings = make_settings(required_tags={})
+    settings = dataclasses.replace(
+        settings,
+        exclude=("vendor/**",),
+        base=tmp_path,
+    )
+
+    result = run_scan(tmp_path, settings)
+
+    assert hits(result) == []

@@ -170,6 +170,9 @@ class Converter:
         for name, attr in written.attrs.items():
             if name in META_ARGUMENTS or name not in out:
                 continue
+            if attr.expr.strip() == "null":
+                del out[name]
+                continue
             value = out[name]
             if isinstance(value, Mapping) and not isinstance(value, OpenMap):
                 out[name] = apply_shape(

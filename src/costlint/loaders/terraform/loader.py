@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from costlint.loaders.terraform.project import (
     Project,
     Scope,
     call_targets,
+    is_override_file,
     module_key_of,
     read_module,
     strip_indexes,
@@ -59,7 +60,12 @@ LOAD_NOTE = "terraform"
 
 
 def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
-    """Resources, parse problems and unknown instances of `.tf` files."""
+    """Resources, parse problems and unknown instances of `.tf` files.
+
+    A directory is always evaluated whole, as Terraform does; when only
+    some of its files were named, only their resources are reported,
+    but every file of the directory is checked for syntax errors.
+    """
     base = ctx.base
     by_dir: dict[Path, list[Path]] = defaultdict(list)
     for path in files:
@@ -69,16 +75,31 @@ def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
         directory: read_module(directory, sorted(paths))
         for directory, paths in by_dir.items()
     }
+    named = {Path(os.path.normpath(path)) for path in files}
+    partial = {
+        directory
+        for directory, paths in by_dir.items()
+        if all(path in ctx.explicit for path in paths)
+    }
+
+    def hidden(file: Path) -> bool:
+        """A sibling of a file named alone: evaluated, not reported."""
+        return file.parent in partial and file not in named
+
     loaded = Loaded()
     used: set[Path] = set()
     for root in _roots(modules):
         log.info("evaluating Terraform root module %s", root)
-        _load_root(root, modules, base, loaded, used)
+        _load_root(root, modules, base, loaded, used, hidden)
 
     dropped = [
         path
         for directory in sorted(modules)
-        for path in by_dir.get(directory) or _terraform_files(directory)
+        for path in (
+            by_dir[directory]
+            if directory in by_dir and directory not in partial
+            else _terraform_files(directory)
+        )
         if Path(os.path.normpath(path)) not in used
     ]
     loaded.problems = _most_precise(
@@ -130,6 +151,7 @@ def _load_root(
     base: Path,
     loaded: Loaded,
     used: set[Path],
+    hidden: Callable[[Path], bool],
 ) -> None:
     try:
         raw = evaluate_directory(root)
@@ -141,13 +163,14 @@ def _load_root(
         return
 
     project = Project(root, modules)
-    loader = _RootLoader(project, raw, base)
+    loader = _RootLoader(project, raw, base, hidden)
     for entries in raw.values():
         for entry in entries:
             filename = entry.get("__tfmeta", {}).get("filename")
             if filename:
                 used.add(Path(os.path.normpath(root / filename)))
     loaded.resources.extend(loader.resources())
+    loaded.unresolved.extend(loader.notes)
     loaded.unresolved.extend(loader.missing_instances())
 
 
@@ -169,6 +192,7 @@ class _RootLoader:
         project: Project,
         raw: Mapping[str, list[Any]],
         base: Path,
+        hidden: Callable[[Path], bool],
     ) -> None:
         self.project = project
         self.raw = raw
@@ -176,15 +200,48 @@ class _RootLoader:
         self.finder = UnknownFinder(project)
         self.converter = Converter(self.finder, _block_ids(raw))
         self.providers = _evaluated_providers(raw)
+        self.root = project.root
+        self.notes: list[Unresolved] = []
+        self.hidden = hidden
 
     def resources(self) -> list[Resource]:
+        """Resources of the evaluation, minus those costlint cannot see.
+
+        A resource in a linked file is read under the link target's
+        name or not at all; one changed by an override file is noted as
+        unresolved, since tfparse does not merge override files.
+        """
         out = []
         for label, entries in self.raw.items():
             for entry in entries:
                 meta = entry.get("__tfmeta", {})
-                if meta.get("type") == "resource":
-                    out.append(self._resource(label, entry, meta))
+                if meta.get("type") != "resource":
+                    continue
+                file = Path(os.path.normpath(self.root / meta["filename"]))
+                if file.is_symlink() or is_override_file(file):
+                    log.debug("leaving out %s from %s", meta["path"], file)
+                    continue
+                res = self._resource(label, entry, meta)
+                override = self._override_of(res, label)
+                if override is not None:
+                    self.notes.append(override)
+                elif not self.hidden(file):
+                    out.append(res)
         return out
+
+    def _override_of(self, res: Resource, label: str) -> Unresolved | None:
+        module = self.project.scope(res.context["module"]).module
+        name = strip_indexes(res.address).rsplit(".", 1)[-1]
+        path = module.overrides.get((label, name)) if module else None
+        if path is None:
+            return None
+        return Unresolved(
+            LOAD_NOTE,
+            res.address,
+            res.location,
+            f"{path.name} overrides it, and costlint does not merge "
+            "override files",
+        )
 
     def _resource(
         self,

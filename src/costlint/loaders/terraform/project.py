@@ -44,6 +44,7 @@ class Module:
         default_factory=dict,
     )
     tfvars: set[str] = field(default_factory=set)
+    overrides: dict[tuple[str, str], Path] = field(default_factory=dict)
     _by_line: dict[tuple[Path, int], TextBlock] = field(default_factory=dict)
 
     def find_block(self, file: Path, line: int) -> TextBlock | None:
@@ -65,6 +66,12 @@ def _source_dir(directory: Path, call: TextBlock) -> Path | None:
     if match is None:
         return None
     return Path(os.path.normpath(directory / match.group(1)))
+
+
+def is_override_file(path: Path) -> bool:
+    """Whether Terraform merges this file into the others' blocks."""
+    name = path.name.removesuffix(".json").removesuffix(".tf")
+    return name == "override" or name.endswith("_override")
 
 
 def provider_key(block: TextBlock) -> str:
@@ -90,8 +97,7 @@ def read_module(directory: Path, tf_files: list[Path]) -> Module:
             _index_block(module, path, block)
 
     for path in _tfvars_files(directory):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        module.tfvars.update(top_level_attrs(text))
+        module.tfvars.update(_tfvars_names(path))
     return module
 
 
@@ -108,17 +114,42 @@ def _index_block(module: Module, path: Path, block: TextBlock) -> None:
     elif block.type == "provider":
         module.providers[provider_key(block)] = block
     elif block.type == "resource" and len(block.labels) == 2:
-        module.resources[(block.labels[0], block.labels[1])] = (path, block)
+        key = (block.labels[0], block.labels[1])
+        if is_override_file(path):
+            module.overrides[key] = path
+        else:
+            module.resources[key] = (path, block)
 
 
 def _tfvars_files(directory: Path) -> list[Path]:
-    """`terraform.tfvars` then `*.auto.tfvars`, as Terraform reads them."""
-    found = []
-    main = directory / "terraform.tfvars"
-    if main.is_file():
-        found.append(main)
-    found.extend(sorted(directory.glob("*.auto.tfvars")))
+    """Variable files in the order Terraform reads them.
+
+    `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars`
+    and `*.auto.tfvars.json` in lexical order.
+    """
+    found = [
+        directory / name
+        for name in ("terraform.tfvars", "terraform.tfvars.json")
+        if (directory / name).is_file()
+    ]
+    auto = [
+        *directory.glob("*.auto.tfvars"),
+        *directory.glob("*.auto.tfvars.json"),
+    ]
+    found.extend(sorted(auto, key=lambda path: path.name))
     return found
+
+
+def _tfvars_names(path: Path) -> set[str]:
+    """The variables a tfvars file sets."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return set()
+        return set(data) if isinstance(data, dict) else set()
+    return set(top_level_attrs(text))
 
 
 def tfvars_paths(directory: Path) -> list[str]:
