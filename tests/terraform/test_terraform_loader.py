@@ -671,3 +671,39 @@ def test_excludes_apply_to_module_files(tmp_path: Path) -> None:
     result = run_scan(tmp_path, settings)
 
     assert hits(result) == []
+
+
+def test_for_each_over_computed_keys_has_a_stable_address(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sqs_queue" "src" {}\n'
+            'resource "aws_sqs_queue" "q" {\n'
+            "  for_each = toset([aws_sqs_queue.src.arn])\n}\n",
+        },
+    )
+
+    addresses = {r.address for r in load(tmp_path).resources}
+
+    assert addresses == {"aws_sqs_queue.src", "aws_sqs_queue.q[*]"}
+
+
+def test_tags_from_another_resources_tags_all_are_unknown(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sqs_queue" "src" {}\n'
+            'resource "aws_sqs_queue" "q" {\n'
+            "  tags = merge({ A = 1 }, aws_sqs_queue.src.tags_all)\n}\n",
+        },
+    )
+
+    result = run_scan(tmp_path)
+
+    assert [f.address for f in result.findings] == ["aws_sqs_queue.src"]
+    [note] = [n for n in result.unresolved if n.address == "aws_sqs_queue.q"]
+    assert "tags_all is only known after apply" in note.reason

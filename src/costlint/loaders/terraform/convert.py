@@ -49,7 +49,8 @@ class Converter:
     positions: dict[AttrPath, Location] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.shapes = MapShapes(self.finder)
+        computed = UnknownFinder(self.finder.project, computed=True)
+        self.shapes = MapShapes(computed)
 
     def convert(
         self,

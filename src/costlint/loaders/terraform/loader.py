@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -212,6 +213,7 @@ class _RootLoader:
         unresolved, since tfparse does not merge override files.
         """
         out = []
+        seen: set[str] = set()
         for label, entries in self.raw.items():
             for entry in entries:
                 meta = entry.get("__tfmeta", {})
@@ -222,6 +224,9 @@ class _RootLoader:
                     log.debug("leaving out %s from %s", meta["path"], file)
                     continue
                 res = self._resource(label, entry, meta)
+                if res.address in seen:
+                    continue
+                seen.add(res.address)
                 override = self._override_of(res, label)
                 if override is not None:
                     self.notes.append(override)
@@ -257,6 +262,8 @@ class _RootLoader:
         if scope.module is not None:
             written = scope.module.find_block(file, meta["line_start"])
 
+        if written is not None and "for_each" in written.attrs:
+            address = self._instance_address(address, written, scope)
         attrs, positions = self.converter.convert(entry, written, scope, shown)
         if label.startswith("aws_"):
             provider = None
@@ -283,6 +290,22 @@ class _RootLoader:
                 "module": module_key_of(address),
             },
         )
+
+    def _instance_address(
+        self,
+        address: str,
+        written: TextBlock,
+        scope: Scope,
+    ) -> str:
+        """`x.y[*]` when the `for_each` keys are known only at apply.
+
+        tfparse then makes up keys (random ids of other resources) that
+        would change from run to run; one instance stands for them all.
+        """
+        computed = self.converter.shapes.finder
+        if computed.reason(written.attrs["for_each"].expr, scope) is None:
+            return address
+        return re.sub(r"\[[^\]]*\]$", "[*]", address)
 
     def _tags_all(self, tags: Any, scope: Scope, key: str) -> Any:
         """Resource tags over the provider's `default_tags`, as AWS does."""

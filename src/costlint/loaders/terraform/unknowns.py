@@ -30,11 +30,23 @@ _REFERENCE = re.compile(
 )
 
 
+_RESOURCE_ATTRIBUTE = re.compile(
+    r"(?<![\w.\-])([a-z][a-z0-9]*_[a-z0-9_]+)\.([A-Za-z_][\w\-]*)"
+    r"(?:\[[^\]]*\])?\.([A-Za-z_][\w\-]*)",
+)
+
+
 class UnknownFinder:
     """Finds the reason an expression is unknown, with a memo."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, computed: bool = False) -> None:
+        """`computed` also counts attributes of other resources that
+        their configuration does not set (`arn`, `tags_all`) as unknown.
+        It is for map keys and instance keys; scalar values are left to
+        tfparse, which links `aws_s3_bucket.b.id` to the bucket.
+        """
         self.project = project
+        self.computed = computed
         self._memo: dict[tuple[str, str], str | None] = {}
 
     def reason(self, expr: str, scope: Scope) -> str | None:
@@ -59,7 +71,30 @@ class UnknownFinder:
             found = self._reference(kind, name, attr, scope)
             if found is not None:
                 return found
+        matches = _RESOURCE_ATTRIBUTE.finditer(expr) if self.computed else ()
+        for match in matches:
+            rtype, name, attr = match.groups()
+            found = self._resource_attribute(rtype, name, attr, scope)
+            if found is not None:
+                return found
         return None
+
+    def _resource_attribute(
+        self,
+        rtype: str,
+        name: str,
+        attr: str,
+        scope: Scope,
+    ) -> str | None:
+        """An attribute of another resource: as written, or computed."""
+        module = scope.module
+        entry = module.resources.get((rtype, name)) if module else None
+        if entry is None:
+            return None
+        written = entry[1].attrs.get(attr)
+        if written is None:
+            return f"{rtype}.{name}.{attr} is only known after apply"
+        return self.reason(written.expr, scope)
 
     def _reference(
         self,
