@@ -181,6 +181,8 @@ class Converter:
                 )
                 continue
             reason = self.finder.reason(attr.expr, scope)
+            if reason is None and isinstance(value, Unknown):
+                reason = self.shapes.of(attr.expr, scope).keys_reason
             if reason is not None:
                 out[name] = _as_unknown(value, reason)
 
