@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 SKIPPED_DIRS = {".git", ".terraform", ".terragrunt-cache"}
 STDIN = Path("-")
+# Bounds on what one file may cost; a plan of 10,000 resources is about
+# 20 MB, hand-written Terraform or YAML rarely passes 1 MB.
+MAX_BYTES = {"json": 256 * 1024**2, "terraform": 16 * 1024**2}
+DEFAULT_MAX_BYTES = 16 * 1024**2
 _KINDS = (
     (".tf.json", "terraform"),
     (".tf", "terraform"),
@@ -47,9 +51,14 @@ class Discovered:
     def add(self, kind: str, path: Path) -> None:
         """Record one file of a kind, once, however it was named."""
         real = path.resolve() if path != STDIN else path
-        if real not in self._seen:
-            self._seen.add(real)
-            self.files.setdefault(kind, []).append(path)
+        if real in self._seen:
+            return
+        self._seen.add(real)
+        limit = MAX_BYTES.get(kind, DEFAULT_MAX_BYTES)
+        if path != STDIN and path.stat().st_size > limit:
+            self.refuse(path, f"file is larger than {limit >> 20} MB")
+            return
+        self.files.setdefault(kind, []).append(path)
 
     def refuse(self, path: Path, reason: str) -> None:
         """Record a path that cannot be read, as a problem to report."""

@@ -134,11 +134,18 @@ class _Worker:
     def _last_words(self, offset: int) -> str:
         """The first line of what the worker wrote before dying."""
         code = self._process.wait(5) if self._process else None
-        for line in self._read_log(offset).splitlines():
+        lines = [
+            line.strip()
+            for line in self._read_log(offset).splitlines()
+            if line.strip()
+        ]
+        for line in lines:
             if line.startswith(("panic:", "fatal error:", "runtime:")):
-                return line.strip()
+                return line
         if code is not None and code < 0:
             return f"killed by signal {-code}, possibly out of memory"
+        if lines:
+            return lines[-1][:200]
         return f"exit code {code}"
 
     def _read_log(self, offset: int) -> str:
