@@ -8,6 +8,7 @@ so that users see them only with `-vv`.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Mapping
@@ -32,7 +33,7 @@ class EvaluationError(Exception):
 def evaluate_directory(directory: Path) -> Mapping[str, list[Any]]:
     """Evaluated blocks of a root module, keyed by block label."""
     status, payload = _call(
-        str(directory),
+        os.path.abspath(directory),
         vars_paths=tfvars_paths(directory),
     )
     if status != "ok":
