@@ -119,7 +119,7 @@ def scan(
     loaded = Loaded(problems=list(found.problems))
     for kind, files in found.files.items():
         loaded.extend(LOADERS[kind](files, ctx))
-    _drop_excluded(loaded, settings, paths)
+    _drop_excluded(loaded, settings, paths, found.explicit)
     clock.measure("evaluate", start)
 
     start = time.perf_counter()
@@ -164,21 +164,25 @@ def _drop_excluded(
     loaded: Loaded,
     settings: Settings,
     paths: Sequence[Path],
+    named: set[Path],
 ) -> None:
     """Leave out what loaders read beyond discovery in excluded files.
 
     Terraform evaluation follows module calls into directories that
-    discovery never walked; the config's excludes apply there too.
+    discovery never walked; the config's excludes apply there too. A
+    file named on the command line is always reported.
     """
     if not settings.exclude:
         return
     bases = [settings.base, *(p for p in paths if p.is_dir())]
 
+    named_files = {path.resolve() for path in named}
+
     def kept(file: str) -> bool:
-        return file == "<stdin>" or not path_excluded(
-            Path(file),
-            settings.exclude,
-            bases,
+        return (
+            file == "<stdin>"
+            or Path(file).resolve() in named_files
+            or not path_excluded(Path(file), settings.exclude, bases)
         )
 
     loaded.resources = [r for r in loaded.resources if kept(r.location.file)]

@@ -38,3 +38,24 @@ def test_good_fixture_is_clean_and_unknown_type_is_noted() -> None:
     assert hits(result, RULE) == []
     notes = [(n.rule, n.address) for n in result.unresolved]
     assert notes == [(RULE, "aws_ebs_volume.chosen")]
+
+
+def test_devices_tfparse_may_lose_are_noted(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_instance" "i" {\n'
+        '  dynamic "ebs_block_device" {\n'
+        '    for_each = { "/dev/sdf" = "gp2" }\n'
+        "    content {\n"
+        "      device_name = ebs_block_device.key\n"
+        "      volume_type = ebs_block_device.value\n"
+        "    }\n"
+        "  }\n"
+        '  root_block_device {\n    volume_type = "gp3"\n  }\n'
+        "}\n",
+    )
+
+    result = run_scan(tmp_path)
+
+    notes = [n for n in result.unresolved if n.rule == RULE]
+    assert len(notes) == 1
+    assert "ebs_block_device" in notes[0].reason

@@ -707,3 +707,23 @@ def test_tags_from_another_resources_tags_all_are_unknown(
     assert [f.address for f in result.findings] == ["aws_sqs_queue.src"]
     [note] = [n for n in result.unresolved if n.address == "aws_sqs_queue.q"]
     assert "tags_all is only known after apply" in note.reason
+
+
+def test_named_file_is_reported_even_when_excluded(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "sandbox/main.tf": 'resource "aws_ebs_volume" "v" {\n'
+            '  type = "gp2"\n}\n'
+        },
+    )
+    settings = make_settings(required_tags={})
+    settings = dataclasses.replace(
+        settings,
+        exclude=("sandbox/**",),
+        base=tmp_path,
+    )
+
+    result = run_scan(tmp_path / "sandbox" / "main.tf", settings)
+
+    assert hits(result) == [("gp2-volume", "main.tf", 2)]

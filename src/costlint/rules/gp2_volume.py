@@ -28,6 +28,7 @@ from typing import Any
 
 from costlint.model import (
     AttrPath,
+    OpenList,
     Outcome,
     Resource,
     RuleMeta,
@@ -84,7 +85,9 @@ def _check_ebs_volume(res: Resource) -> Iterator[Outcome]:
 
 def _check_devices(res: Resource) -> Iterator[Outcome]:
     for block_name in _DEVICE_BLOCKS:
-        for index, device in iter_blocks(res.attrs.get(block_name)):
+        devices = res.attrs.get(block_name)
+        yield from _not_all_known(res, devices, block_name)
+        for index, device in iter_blocks(devices):
             if device.get("volume_type") == "gp2":
                 yield _finding(
                     res,
@@ -95,6 +98,7 @@ def _check_devices(res: Resource) -> Iterator[Outcome]:
 
 def _check_launch_template(res: Resource) -> Iterator[Outcome]:
     mappings = res.attrs.get("block_device_mappings")
+    yield from _not_all_known(res, mappings, "block_device_mappings")
     for index, mapping in iter_blocks(mappings):
         for inner, ebs in iter_blocks(mapping.get("ebs")):
             if ebs.get("volume_type") == "gp2":
@@ -106,6 +110,16 @@ def _check_launch_template(res: Resource) -> Iterator[Outcome]:
                     "volume_type",
                 )
                 yield _finding(res, path, "block device volume_type")
+
+
+def _not_all_known(
+    res: Resource,
+    blocks: Any,
+    name: str,
+) -> Iterator[Outcome]:
+    """A note when more device blocks may exist than were evaluated."""
+    if isinstance(blocks, OpenList):
+        yield make_unresolved(META, res, f"{name}: {blocks.reason}")
 
 
 def _storage_defaulted_elsewhere(res: Resource) -> bool:
