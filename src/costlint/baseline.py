@@ -63,12 +63,14 @@ def normalise_message(message: str) -> str:
 
 def fingerprint(finding: Finding) -> str:
     """A stable identity of a finding, independent of its line."""
-    parts = (
+    parts = [
         finding.rule,
         normalise_path(finding.location.file),
         finding.address,
         normalise_message(finding.message),
-    )
+    ]
+    if finding.via:
+        parts.append(normalise_path(finding.via))
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8"))
     return digest.hexdigest()[:32]
 

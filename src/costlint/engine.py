@@ -191,8 +191,12 @@ def _drop_excluded(
 
 
 def _keep_changed(result: ScanResult, changed: ChangedSelection) -> None:
+    """Findings in the change, and in modules that a changed root calls."""
     result.findings = [
-        f for f in result.findings if changed.keeps(f.location.file)
+        f
+        for f in result.findings
+        if changed.keeps(f.location.file)
+        or (f.via and changed.keeps(str(Path(f.via) / "main.tf")))
     ]
     result.unresolved = [
         n for n in result.unresolved if changed.keeps(n.location.file)
@@ -225,6 +229,7 @@ def judge(loaded: Loaded, settings: Settings, result: ScanResult) -> None:
         key = (
             outcome.rule,
             outcome.address,
+            outcome.via,
             outcome.location,
             outcome.message,
         )

@@ -162,7 +162,12 @@ class RuleMeta:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem, with where it is, why it costs money and the fix."""
+    """One problem, with where it is, why it costs money and the fix.
+
+    `via` names the root module through which a module's resource was
+    evaluated when the resource is written outside that root: the same
+    module line may be right for one caller and wrong for another.
+    """
 
     rule: str
     severity: Severity
@@ -171,6 +176,7 @@ class Finding:
     location: Location
     address: str
     why: str
+    via: str = ""
 
 
 @dataclass(frozen=True)

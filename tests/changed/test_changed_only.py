@@ -129,14 +129,21 @@ def test_module_change_is_judged_through_its_callers(repo: Path) -> None:
     assert report["summary"]["resources"] == 2
 
 
-def test_caller_change_reports_its_directory_only(repo: Path) -> None:
+def test_caller_change_reports_what_it_does_to_modules(repo: Path) -> None:
     text = (repo / "live/a/main.tf").read_text().replace("gp3", "gp2")
     (repo / "live/a/main.tf").write_text(text)
 
     code, report = scan(".", "--changed-only")
 
-    assert code == 0
-    assert found(report) == []
+    assert code == 1
+    assert found(report) == [
+        (
+            "gp2-volume",
+            "modules/disk/main.tf",
+            "module.disk.aws_ebs_volume.this",
+        ),
+    ]
+    assert report["findings"][0]["via"] == "live/a"
 
 
 def test_tfvars_change_evaluates_the_directory(repo: Path) -> None:

@@ -38,7 +38,8 @@ def test_findings_exit_1_with_text_lines() -> None:
         "main.tf:1:1: warning missing-cost-tags: aws_ebs_volume.explicit: "
         "missing cost-allocation tags Team, Service, Environment, CostCenter",
     )
-    assert out.splitlines()[1].startswith("    fix: ")
+    assert out.splitlines()[1].startswith("    why: ")
+    assert out.splitlines()[2].startswith("    fix: ")
     assert out.splitlines()[-1].startswith("11 findings (11 warning) in 5")
 
 
@@ -48,7 +49,7 @@ def test_clean_scan_exits_0(tmp_path: Path) -> None:
     code, out, _err = invoke("scan", "--isolated", str(tmp_path))
 
     assert code == 0
-    assert out == "0 findings in 1 resources from 1 files\n"
+    assert out == "0 findings in 1 resource from 1 file\n"
 
 
 def test_fail_on_error_ignores_warnings() -> None:

@@ -87,7 +87,7 @@ def test_text_summary_counts_suppressed(
 
     assert done.exit_code == 1
     assert done.stdout.splitlines()[-1].startswith(
-        "1 finding (1 warning) in 2 resources from 1 files; 1 suppressed",
+        "1 finding (1 warning) in 2 resources from 1 file; 1 suppressed",
     )
 
 

@@ -22,6 +22,7 @@ REPORT_VERSION = 1
 
 def _finding(finding: Finding) -> dict[str, Any]:
     loc = finding.location
+    via = {"via": finding.via} if finding.via else {}
     return {
         "rule": finding.rule,
         "severity": finding.severity.label,
@@ -34,6 +35,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "fix": finding.fix,
         "why": finding.why,
         "fingerprint": fingerprint(finding),
+        **via,
     }
 
 

@@ -1,9 +1,9 @@
 """Render a scan for people reading a terminal or a CI log.
 
 One line per finding in the `path:line:col: severity rule: message`
-shape that editors and CI log parsers understand, the fix on the line
-below, then a one-line summary. Colour only on a terminal and never
-when NO_COLOR is set.
+shape that editors and CI log parsers understand, why it costs money
+and the fix on the lines below, then a one-line summary. Colour only on
+a terminal and never when NO_COLOR is set.
 """
 
 from __future__ import annotations
@@ -45,12 +45,15 @@ def _finding_lines(finding: Finding, colour: bool) -> list[str]:
     label = finding.severity.label
     if colour:
         label = f"{_COLOURS[finding.severity]}{label}{_RESET}"
+    via = f" (via {finding.via})" if finding.via else ""
     head = (
         f"{finding.location}: {label} {finding.rule}: "
-        f"{finding.address}: {finding.message}"
+        f"{finding.address}{via}: {finding.message}"
     )
-    fix = f"    fix: {finding.fix}"
-    return [head, f"{_DIM}{fix}{_RESET}" if colour else fix]
+    notes = [f"    why: {finding.why}", f"    fix: {finding.fix}"]
+    if colour:
+        notes = [f"{_DIM}{note}{_RESET}" for note in notes]
+    return [head, *notes]
 
 
 def render_summary(result: ScanResult) -> str:
@@ -65,7 +68,8 @@ def render_summary(result: ScanResult) -> str:
     total = len(result.findings)
     line = (
         f"{total} finding{'' if total == 1 else 's'}{detail} in "
-        f"{result.resources} resources from {result.files} files"
+        f"{_count(result.resources, 'resource')} from "
+        f"{_count(result.files, 'file')}"
     )
     if result.problems:
         line += f"; {len(result.problems)} could not be parsed"
@@ -74,7 +78,11 @@ def render_summary(result: ScanResult) -> str:
     unresolved = {(n.address, n.location.file) for n in result.unresolved}
     if unresolved:
         line += (
-            f"; {len(unresolved)} not fully evaluated (values unknown "
-            "until apply, -v lists them)"
+            f"; {len(unresolved)} not fully evaluated (a value is not "
+            "known statically; -v lists them)"
         )
     return line
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from types import ModuleType
 from typing import Any, Protocol
 
 from costlint.model import (
     AttrPath,
     Finding,
+    Location,
     Outcome,
     Resource,
     RuleMeta,
@@ -66,15 +68,28 @@ def make_finding(
     fix: str,
 ) -> Finding:
     """A finding at the written position of `path` in `res`."""
+    location = res.locate(path)
     return Finding(
         rule=meta.id,
         severity=meta.severity,
         message=message,
         fix=fix,
-        location=res.locate(path),
+        location=location,
         address=res.address,
         why=meta.rationale,
+        via=_via(res, location),
     )
+
+
+def _via(res: Resource, location: Location) -> str:
+    """The evaluating root, when the finding lies outside its folder."""
+    root = res.context.get("root")
+    if not isinstance(root, str) or not res.address.startswith("module."):
+        return ""
+    folder = PurePath(location.file).parent
+    if folder == PurePath(root) or PurePath(root) in folder.parents:
+        return ""
+    return root
 
 
 def make_unresolved(meta: RuleMeta, res: Resource, reason: str) -> Unresolved:

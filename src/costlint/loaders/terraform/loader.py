@@ -286,7 +286,7 @@ class _RootLoader:
             location=location,
             positions=positions,
             context={
-                "root": str(self.project.root),
+                "root": display_path(self.project.root, self.base),
                 "module": module_key_of(address),
             },
         )
