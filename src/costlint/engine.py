@@ -250,15 +250,24 @@ def _outcomes(
     resources: Sequence[Resource],
     settings: Settings,
 ) -> Iterator[Outcome]:
-    index = ResourceIndex(resources)
+    groups: dict[str, list[Resource]] = {}
+    for res in resources:
+        groups.setdefault(group_of(res), []).append(res)
+    indexes = {
+        group: ResourceIndex(members) for group, members in groups.items()
+    }
+
     for rule in RULES:
         rule_settings = settings.rules[rule.META.id]
         if not rule_settings.enabled:
             continue
-        ctx = RuleContext(rule_settings.options, settings.bundle, index)
+        contexts = {
+            group: RuleContext(rule_settings.options, settings.bundle, index)
+            for group, index in indexes.items()
+        }
         started = time.perf_counter()
         for res in resources:
-            for outcome in rule.check(res, ctx):
+            for outcome in rule.check(res, contexts[group_of(res)]):
                 if isinstance(outcome, Finding):
                     outcome = replace(outcome, severity=rule_settings.severity)
                 yield outcome
@@ -267,6 +276,19 @@ def _outcomes(
             rule.META.id,
             time.perf_counter() - started,
         )
+
+
+def group_of(res: Resource) -> str:
+    """The set of resources a rule may relate `res` to.
+
+    Cross-resource facts (a lifecycle configuration for a bucket, a
+    PodDisruptionBudget for a Deployment, the SCPs of one target) hold
+    within one Terraform root module, one folder of manifests or SCPs,
+    or one standard-input stream; folders are often environments, and
+    facts of one must not decide findings in another.
+    """
+    group = res.context.get("group")
+    return group if isinstance(group, str) else ""
 
 
 def _finding_order(finding: Finding) -> tuple[Any, ...]:

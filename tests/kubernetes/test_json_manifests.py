@@ -43,3 +43,28 @@ def test_json_manifest_on_stdin() -> None:
     assert outcome.exit_code == 1
     assert "<stdin>" in outcome.stdout
     assert "gp2-storage-class" in outcome.stdout
+
+
+def test_objects_are_related_within_one_folder(tmp_path: Path) -> None:
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "prod").mkdir()
+    (tmp_path / "dev" / "sc.yaml").write_text(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\n"
+        "metadata:\n  name: standard\nprovisioner: kubernetes.io/aws-ebs\n"
+        "parameters:\n  type: gp2\n",
+    )
+    (tmp_path / "prod" / "sc.yaml").write_text(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\n"
+        "metadata:\n  name: standard\nprovisioner: ebs.csi.aws.com\n"
+        "parameters:\n  type: gp3\n---\n"
+        "apiVersion: v1\nkind: PersistentVolumeClaim\n"
+        "metadata:\n  name: data\nspec:\n  storageClassName: standard\n",
+    )
+
+    result = run_scan(tmp_path)
+
+    assert [
+        Path(f.location.file).parent.name
+        for f in result.findings
+        if f.rule == "gp2-storage-class"
+    ] == ["dev"]

@@ -169,14 +169,29 @@ def test_what_is_not_understood_is_unresolved_not_guessed(
     )
 
 
-def test_only_the_first_document_judges_the_set(settings: Settings) -> None:
+def test_only_the_first_document_judges_the_set(
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    for name, folder in (("no_enforcement", "bad"), ("enforced", "good")):
+        source = FIXTURES / folder / f"{name}.json"
+        (tmp_path / f"{name}.json").write_text(source.read_text())
+
+    result = run_scan(tmp_path, settings)
+
+    assert hits(result, RULE) == []
+
+
+def test_each_folder_is_its_own_set(settings: Settings) -> None:
     paths = [
         FIXTURES / "bad" / "no_enforcement.json",
         FIXTURES / "good" / "enforced.json",
     ]
     result = run_scan(paths, settings)
 
-    assert hits(result, RULE) == []
+    assert {Path(f.location.file).name for f in result.findings} == {
+        "no_enforcement.json",
+    }
 
 
 def test_terraform_only_scans_never_run_it() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from costlint.model import Location, Resource
@@ -122,8 +122,14 @@ def _resource(
             "namespace": namespace,
             "name": name,
             "document": doc.index,
+            "group": folder_of(location.file),
         },
     )
+
+
+def folder_of(shown: str) -> str:
+    """The folder of a shown path; standard input is its own group."""
+    return shown if shown == "<stdin>" else str(PurePath(shown).parent)
 
 
 def _name_of(metadata: Mapping[str, Any]) -> str:

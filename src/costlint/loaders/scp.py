@@ -33,6 +33,7 @@ from typing import Any
 
 from costlint.jsonpos import JsonPath, json_positions
 from costlint.loaders import LoadContext
+from costlint.loaders.kubernetes import folder_of
 from costlint.model import AttrPath, Loaded, Location, Resource
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,7 @@ def _resource(
             "size": size,
             "document": prefix[0] if prefix else None,
             "duplicate_keys": tuple(duplicates),
+            "group": folder_of(shown),
         },
     )
 

@@ -287,6 +287,7 @@ class _RootLoader:
             positions=positions,
             context={
                 "root": display_path(self.project.root, self.base),
+                "group": display_path(self.project.root, self.base),
                 "module": module_key_of(address),
             },
         )
