@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from costlint import __version__
 from costlint.baseline import (
@@ -29,6 +30,10 @@ from costlint.changed import ChangedError, select_changed
 from costlint.config import ConfigError, Settings, load_settings
 from costlint.discover import DiscoveryError
 from costlint.engine import ScanResult, scan
+from costlint.gen_kyverno import GenerationError as KyvernoGenerationError
+from costlint.gen_kyverno import generate_policies
+from costlint.gen_kyverno import stale_files as stale_kyverno_files
+from costlint.gen_kyverno import write_generated as write_kyverno_files
 from costlint.gen_terraform import DEFAULT_OUT, policy_is_current, write_policy
 from costlint.model import Severity
 from costlint.reporters.registry import (
@@ -86,7 +91,11 @@ def _setup_logging(verbosity: int) -> None:
 @click.group(epilog=EXIT_HELP)
 @click.version_option(__version__, prog_name="costlint")
 def main() -> None:
-    """Find cloud waste in Terraform before it is merged."""
+    """Find cloud waste in infrastructure code before it is merged.
+
+    Reads Terraform directories and plan JSON, Kubernetes manifests and
+    AWS Service Control Policies; `costlint rules` lists what it checks.
+    """
 
 
 def exit_code_for(result: ScanResult, fail_on: Severity) -> ExitCode:
@@ -207,7 +216,12 @@ def scan_command(
     source_dir: Path | None,
     verbose: int,
 ) -> None:
-    """Scan Terraform files and directories for cost problems.
+    """Scan files and directories for cost problems.
+
+    PATHS are Terraform directories or files (.tf, .tf.json), plan JSON
+    (`terraform show -json`), Kubernetes manifests (.yaml, .yml, .json)
+    and SCP JSON; `-` reads a plan, an SCP or manifests (for example
+    `helm template` output) from standard input.
 
     Several reports can be written in one run: `--format sarif --output
     costlint.sarif --format text` writes SARIF to a file and text to
@@ -319,7 +333,13 @@ def baseline_group() -> None:
     """Accept today's findings so that scans report only new ones."""
 
 
-@baseline_group.command("create", epilog=EXIT_HELP)
+@baseline_group.command(
+    "create",
+    epilog=(
+        "Exit codes: 0 the baseline was written; 2 it was not (a file "
+        "could not be parsed, bad config, usage error)."
+    ),
+)
 @click.argument(
     "paths",
     nargs=-1,
@@ -567,6 +587,12 @@ def generate_terraform_command(
 ) -> None:
     """Write the cost-tags module's tag validations from the bundle."""
     settings = generator_settings(config_file, isolated)
+    source = click.get_current_context().get_parameter_source("out")
+    if source == ParameterSource.DEFAULT and not (out / "main.tf").is_file():
+        raise click.UsageError(
+            f"{out} is not the cost-tags module (no main.tf there); "
+            "pass --out with the module's directory",
+        )
     if check:
         if not policy_is_current(settings.bundle, out):
             click.echo(
@@ -582,3 +608,49 @@ def generate_terraform_command(
         click.echo(f"costlint: {out}: cannot write ({exc.strerror})", err=True)
         sys.exit(ExitCode.ERROR)
     click.echo(f"wrote {written}")
+
+
+@generate_group.command("kyverno")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("kyverno"),
+    show_default=True,
+    help="Directory to write the ClusterPolicies and their README into.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if --out is not up to date.",
+)
+@bundle_options
+def generate_kyverno_command(
+    out: Path,
+    check: bool,
+    config_file: Path | None,
+    isolated: bool,
+) -> None:
+    """Write Kyverno ClusterPolicies for the bundle's Kubernetes rules."""
+    settings = generator_settings(config_file, isolated)
+    options = {rid: rule.options for rid, rule in settings.rules.items()}
+    try:
+        files = generate_policies(settings.bundle, options)
+    except KyvernoGenerationError as exc:
+        click.echo(f"costlint: {settings.bundle_path}: {exc}", err=True)
+        sys.exit(ExitCode.ERROR)
+    if check:
+        stale = stale_kyverno_files(files, out)
+        if stale:
+            click.echo(
+                f"{out}: out of date: {', '.join(stale)} (run costlint "
+                "generate kyverno)",
+            )
+            sys.exit(ExitCode.FINDINGS)
+        click.echo(f"{out}: up to date")
+        return
+    try:
+        written = write_kyverno_files(files, out)
+    except OSError as exc:
+        click.echo(f"costlint: {out}: cannot write ({exc.strerror})", err=True)
+        sys.exit(ExitCode.ERROR)
+    click.echo(f"wrote {len(written)} files to {out}")

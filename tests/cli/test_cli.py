@@ -239,3 +239,15 @@ def test_internal_error_exits_2_without_traceback(
     assert code == 2
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+def test_terraform_on_stdin_is_refused_with_a_hint() -> None:
+    code, out, _err = invoke(
+        "scan",
+        "--isolated",
+        "-",
+        stdin='resource "aws_sqs_queue" "q" {}\n',
+    )
+
+    assert code == 2
+    assert "<stdin>:1:1: parse-error: this looks like Terraform HCL" in out

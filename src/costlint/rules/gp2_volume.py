@@ -3,7 +3,8 @@
 Why: gp3 costs $0.08 per GB-month against gp2's $0.10 in us-east-1
 (about 20% less) and gives every volume a baseline of 3,000 IOPS and
 125 MB/s whatever its size, where gp2 needs 1,000 GB to reach 3,000.
-Sources: AWS EBS pricing as quoted in ../shared/FACTS.md, section 1.
+Source: AWS EBS pricing as compared in
+https://www.saisci.com/aws/gp2-vs-gp3-cost-comparison-ebs-volumes/.
 
 Checks `aws_ebs_volume.type` (unset means gp2, the provider default),
 `root_block_device` and `ebs_block_device` of instances and launch

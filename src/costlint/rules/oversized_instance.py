@@ -1,8 +1,8 @@
 """Flag instance sizes above the limit of the resource's environment.
 
 Why: an instance's on-demand price doubles with each size step
-(m7i.large $0.1008 an hour, m7i.xlarge $0.2016 in us-east-1, as quoted
-in ../shared/FACTS.md, section 1), and non-production environments
+(m7i.large $0.1008 an hour, m7i.xlarge $0.2016 in us-east-1, public
+on-demand price tables, 2026), and non-production environments
 rarely need the sizes production runs. A per-environment ceiling
 catches the copy-pasted production size in a development stack before
 it is billed.

@@ -14,7 +14,8 @@ of ElastiCache clusters and replication groups (`cache.*`). The fix
 names the current families that replace the old one (m4 -> m7i or m6i).
 
 Which families are "previous" is a policy decision, because lists
-disagree (C30): costlint fires only for families on AWS's own
+disagree (AWS's own page against opinionated "older" lists such as
+steampipe-mod-aws-thrifty#21): costlint fires only for families on AWS's own
 previous-generation lists, as recorded in the packaged catalog with the
 list's version (date) and sources: for EC2, the families AWS's
 "Previous Generation Instances" page and the previous-generation

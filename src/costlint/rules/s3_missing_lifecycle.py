@@ -4,7 +4,8 @@ Why: without lifecycle rules every object, old version and abandoned
 multipart upload stays in S3 Standard ($0.023 per GB-month) for ever.
 A rule that moves cold data to Standard-IA ($0.0125) or Glacier tiers
 ($0.0036 to $0.00099), or expires it, bounds that cost. Prices:
-us-east-1, as quoted in ../shared/FACTS.md, section 1.
+us-east-1, May 2026, as listed in
+https://www.usage.ai/blogs/aws/storage-cost/glacier-deep-archive-pricing/.
 
 A bucket counts as covered when an enabled rule exists in either form:
 the inline `lifecycle_rule` block of AWS provider v3 (`enabled = true`)

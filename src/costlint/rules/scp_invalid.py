@@ -6,7 +6,8 @@ it was written for never exists. Catching it in review is cheaper than
 finding it in a failed deployment or an audit.
 
 Checks each SCP document against the grammar AWS documents for SCPs
-(FACTS.md section 3; the JSON Schema `costlint/data/scp_schema.json`
+(orgs_manage_policies_scps_syntax in the AWS Organizations guide; the
+JSON Schema `costlint/data/scp_schema.json`
 plus checks a schema cannot express): `Version` "2012-10-17", one
 `Statement`; in each statement an `Effect` of Allow or Deny, exactly
 one of `Action`/`NotAction` and of `Resource`/`NotResource`, no

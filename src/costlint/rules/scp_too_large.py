@@ -6,12 +6,13 @@ guardrails get dropped.
 
 Counts the characters of the policy with the white space outside
 strings removed, because AWS counts every character and the console,
-and tools that minify, strip that white space (FACTS.md section 3;
-shared case C29): a pretty-printed policy that fits once minified is
-not reported. The limit is the bundle's `scp.max_size`. costlint's
-default is 5,120 characters, the quota AWS documents; a raise to
-10,240 in May 2026 is reported by third parties (case C29) but not
-verified against AWS here, and an SCP that fits 5,120 fits either
+and tools that minify, strip that white space (AWS Organizations SCP
+syntax guide; awsdocs/aws-organizations-docs#21): a pretty-printed
+policy that fits once minified is not reported. The limit is the
+bundle's `scp.max_size`. costlint's default is 5,120 characters, the
+quota AWS documents; a raise to 10,240 in May 2026 is reported by third
+parties (FogSecurity/aws-size#71) but not verified against AWS here,
+and an SCP that fits 5,120 fits either
 quota, so the lower one is the safe default. Set 10,240 in the bundle
 once your organization has it. The message prints the limit applied.
 

@@ -2,9 +2,10 @@
 
 Why: spot and preemptible nodes cost far less than on-demand ones
 because the provider may take them back at short notice (AWS gives two
-minutes, Google Cloud and Azure thirty seconds; ../shared/FACTS.md
-section 4). A workload that is not built for that turns the saving into
-outages, and teams then move everything back to on-demand.
+minutes, Google Cloud and Azure thirty seconds; oneuptime.com,
+"Kubernetes spot and preemptible nodes", 2026-01-06). A workload that
+is not built for that turns the saving into outages, and teams then
+move everything back to on-demand.
 
 A workload is on spot when its pod template selects spot nodes
 (`nodeSelector`, required or preferred node affinity, including

@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any
 
 # AWS allows at most 5 SCPs attached to a root, OU or account
-# (FACTS.md section 3).
+# (https://github.com/ScaleSec/terraform_aws_scp, AWS Organizations
+# quotas).
 MAX_PER_TARGET = 5
 
 
