@@ -122,6 +122,10 @@ def load_settings(
         if "bundle" in config
         else default_bundle_path()
     )
+    if "bundle" in config and not bundle_path.is_file():
+        raise ConfigError(
+            f"{path}: invalid config at bundle: {bundle_path} is not a file",
+        )
     bundle = read_bundle(bundle_path)
     fail_on = config.get("fail_on")
     return Settings(

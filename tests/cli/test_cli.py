@@ -251,3 +251,14 @@ def test_terraform_on_stdin_is_refused_with_a_hint() -> None:
 
     assert code == 2
     assert "<stdin>:1:1: parse-error: this looks like Terraform HCL" in out
+
+
+def test_missing_bundle_names_the_config_key(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(CLEAN_TF)
+    (tmp_path / ".costlint.yaml").write_text("bundle: nope.yaml\n")
+
+    code, _out, err = invoke("scan", str(tmp_path))
+
+    assert code == 2
+    assert "invalid config at bundle:" in err
+    assert "nope.yaml is not a file" in err
