@@ -86,15 +86,16 @@ _PART = re.compile(r'([A-Za-z_][A-Za-z0-9_-]*|"[^"]+")(?:\.|$)')
 _ANY = None
 # Values a pattern limits in a way this rule does not read (wildcards,
 # operators): neither "any value" nor a list to compare.
-UNREAD: frozenset[str] = frozenset({"<unread>"})
+_UNREAD: frozenset[str] = frozenset({"<unread>"})
 
 
 @dataclass(frozen=True)
 class Requirement:
     """Labels one rule requires at one place, with allowed values.
 
-    `values[key]` is None when any non-empty value passes, else the
-    values that pass; `kinds` holds "*" for every kind.
+    `values[key]` is None when any non-empty value passes, `_UNREAD`
+    when the pattern limits it in a way not read here, else the values
+    that pass; `kinds` holds "*" for every kind.
     """
 
     policy: Resource
@@ -180,15 +181,15 @@ def _label_maps(
 
 
 def _value_rule(pattern: Any) -> frozenset[str] | None:
-    """Allowed values of a label pattern: None any, UNREAD unknown."""
+    """Allowed values of a label pattern: None any, _UNREAD unknown."""
     if not isinstance(pattern, str):
-        return UNREAD
+        return _UNREAD
     if pattern in ("?*", "*"):
         return _ANY
     parts = [part.strip() for part in pattern.split("|")]
     if all(_LITERAL.match(part) for part in parts):
         return frozenset(parts)
-    return UNREAD
+    return _UNREAD
 
 
 def _from_pattern(
@@ -235,8 +236,8 @@ def _from_any_pattern(
                 more = other[place][key][0]
                 if values is None or more is None:
                     joined = None
-                elif UNREAD in (values, more):
-                    joined = UNREAD
+                elif _UNREAD in (values, more):
+                    joined = _UNREAD
                 else:
                     joined = values | more
                 kept.setdefault(place, {})[key] = (joined, where)
@@ -497,7 +498,7 @@ def _value_gaps(
             )
         for req in limited:
             values = req.values[key] or frozenset()
-            if values is UNREAD:
+            if values is _UNREAD:
                 continue
             extra = sorted(v for v in values if _case(v, fold) not in wanted)
             if extra and req.policy is policy:
