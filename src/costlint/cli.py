@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -32,9 +32,14 @@ from costlint.discover import DiscoveryError
 from costlint.engine import ScanResult, scan
 from costlint.gen_kyverno import GenerationError as KyvernoGenerationError
 from costlint.gen_kyverno import generate_policies
-from costlint.gen_kyverno import stale_files as stale_kyverno_files
-from costlint.gen_kyverno import write_generated as write_kyverno_files
+from costlint.gen_kyverno import generated_here as kyverno_generated_here
 from costlint.gen_terraform import DEFAULT_OUT, policy_is_current, write_policy
+from costlint.generated import (
+    GeneratedFile,
+    Owned,
+    stale_files,
+    write_generated,
+)
 from costlint.model import Severity
 from costlint.reporters.registry import (
     FORMATS,
@@ -49,9 +54,8 @@ from costlint.rules.base import rule_doc
 from costlint.scp.generate import (
     GenerationError,
     generate_scps,
-    stale_files,
-    write_generated,
 )
+from costlint.scp.generate import generated_here as scp_generated_here
 from costlint.scp.simulate import (
     SimulationError,
     load_policies,
@@ -551,17 +555,32 @@ def generate_scp_command(
     except GenerationError as exc:
         click.echo(f"costlint: {settings.bundle_path}: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
+    _emit_generated(files, out, check, "scp", scp_generated_here)
+
+
+def _emit_generated(
+    files: Sequence[GeneratedFile],
+    out: Path,
+    check: bool,
+    name: str,
+    owned: Owned,
+) -> None:
+    """Write a generated directory, or with `--check` report its drift."""
     if check:
-        stale = stale_files(files, out)
+        stale = stale_files(files, out, owned)
         if stale:
             click.echo(
                 f"{out}: out of date: {', '.join(stale)} (run costlint "
-                "generate scp)",
+                f"generate {name})",
             )
             sys.exit(ExitCode.FINDINGS)
         click.echo(f"{out}: up to date")
         return
-    written = write_generated(files, out)
+    try:
+        written = write_generated(files, out, owned)
+    except OSError as exc:
+        click.echo(f"costlint: {out}: cannot write ({exc.strerror})", err=True)
+        sys.exit(ExitCode.ERROR)
     click.echo(f"wrote {len(written)} files to {out}")
 
 
@@ -638,19 +657,4 @@ def generate_kyverno_command(
     except KyvernoGenerationError as exc:
         click.echo(f"costlint: {settings.bundle_path}: {exc}", err=True)
         sys.exit(ExitCode.ERROR)
-    if check:
-        stale = stale_kyverno_files(files, out)
-        if stale:
-            click.echo(
-                f"{out}: out of date: {', '.join(stale)} (run costlint "
-                "generate kyverno)",
-            )
-            sys.exit(ExitCode.FINDINGS)
-        click.echo(f"{out}: up to date")
-        return
-    try:
-        written = write_kyverno_files(files, out)
-    except OSError as exc:
-        click.echo(f"costlint: {out}: cannot write ({exc.strerror})", err=True)
-        sys.exit(ExitCode.ERROR)
-    click.echo(f"wrote {len(written)} files to {out}")
+    _emit_generated(files, out, check, "kyverno", kyverno_generated_here)

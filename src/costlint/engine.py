@@ -21,6 +21,7 @@ from costlint.baseline import Baseline
 from costlint.changed import ChangedSelection
 from costlint.config import Settings
 from costlint.discover import discover, path_excluded
+from costlint.index import ResourceIndex
 from costlint.loaders import LoadContext, Loader
 from costlint.loaders.json_docs import load_json_files
 from costlint.loaders.stdin import load_stdin
@@ -36,7 +37,7 @@ from costlint.model import (
     Unresolved,
 )
 from costlint.rules import RULES
-from costlint.rules.base import ResourceIndex, RuleContext
+from costlint.rules.base import RuleContext
 from costlint.suppress import (
     META_RULES,
     Suppressed,

@@ -60,9 +60,10 @@ from typing import Any
 
 import yaml
 
-# costlint.rules first: costlint.k8s_workloads imports from it, and the
-# rule modules import costlint.k8s_workloads back.
 from costlint import rules as rule_registry
+from costlint.generated import GeneratedFile
+from costlint.generated import stale_files as stale_names
+from costlint.generated import write_generated as write_files
 from costlint.k8s_workloads import kubernetes_policy
 
 log = logging.getLogger(__name__)
@@ -123,14 +124,6 @@ _HEADER = """\
 
 class GenerationError(Exception):
     """The bundle asks for policies that cannot be written; one sentence."""
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    """One file of the generated directory."""
-
-    name: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -793,7 +786,7 @@ def spot_policy(
     )
 
 
-def _generated_here(out: Path) -> list[str]:
+def generated_here(out: Path) -> list[str]:
     """Generated policy files now in `out`, relative names."""
     found = [
         *out.glob(f"{PREFIX}*.yaml"),
@@ -804,33 +797,12 @@ def _generated_here(out: Path) -> list[str]:
 
 def write_generated(files: list[GeneratedFile], out: Path) -> list[Path]:
     """Write the files into `out`, removing stale generated policies."""
-    out.mkdir(parents=True, exist_ok=True)
-    names = {item.name for item in files}
-    for old in _generated_here(out):
-        if old not in names:
-            (out / old).unlink()
-    written = []
-    for item in files:
-        path = out / item.name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(item.text, encoding="utf-8")
-        written.append(path)
-    log.info("wrote %d files to %s", len(written), out)
-    return written
+    return write_files(files, out, generated_here)
 
 
 def stale_files(files: list[GeneratedFile], out: Path) -> list[str]:
     """Names in `out` that differ from what would be generated."""
-    names = {item.name for item in files}
-    stale = [
-        item.name
-        for item in files
-        if not (out / item.name).is_file()
-        or (out / item.name).read_text(encoding="utf-8") != item.text
-    ]
-    if out.is_dir():
-        stale.extend(old for old in _generated_here(out) if old not in names)
-    return stale
+    return stale_names(files, out, generated_here)
 
 
 def _wrap(text: str) -> str:

@@ -19,9 +19,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from costlint.index import ResourceIndex
 from costlint.k8s_workloads import PodTemplate, find_named
 from costlint.model import AttrPath, Resource, Unknown
-from costlint.rules.base import ResourceIndex
 
 CAPACITY_KEY = "karpenter.sh/capacity-type"
 NODEPOOL_KEY = "karpenter.sh/nodepool"

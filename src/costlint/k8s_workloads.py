@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from costlint.index import ResourceIndex
 from costlint.model import AttrPath, Resource
-from costlint.rules.base import ResourceIndex
 
 # Where each workload kind keeps its pod template.
 TEMPLATE_PATHS: dict[str, AttrPath] = {

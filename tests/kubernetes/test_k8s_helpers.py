@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from costlint.config import ConfigError, default_bundle_path, read_bundle
+from costlint.index import ResourceIndex
 from costlint.k8s_spot import (
     SpotExposure,
     find_spot_exposure,
@@ -25,7 +26,6 @@ from costlint.k8s_workloads import (
 from costlint.loaders import LoadContext
 from costlint.loaders.yaml_docs import load_yaml_text
 from costlint.model import Resource, Unknown
-from costlint.rules.base import ResourceIndex
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ and `Unresolved` records. Rules never read files and never print.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from types import ModuleType
 from typing import Any, Protocol
 
+from costlint.index import ResourceIndex
 from costlint.model import (
     AttrPath,
     Finding,
@@ -34,21 +34,6 @@ class RuleModule(Protocol):
 
     def check(self, res: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         """Judge one resource."""
-
-
-class ResourceIndex:
-    """All loaded resources, looked up by type for cross-resource rules."""
-
-    def __init__(self, resources: Iterable[Resource]) -> None:
-        self._by_type: dict[str, list[Resource]] = defaultdict(list)
-        for res in resources:
-            self._by_type[res.type].append(res)
-
-    def of_type(self, *types: str) -> Sequence[Resource]:
-        """Every resource of the given types, in load order."""
-        if len(types) == 1:
-            return self._by_type.get(types[0], [])
-        return [res for kind in types for res in self._by_type.get(kind, [])]
 
 
 @dataclass(frozen=True)

@@ -52,14 +52,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from costlint.index import ResourceIndex
 from costlint.k8s_workloads import TEMPLATE_PATHS, kubernetes_policy
 from costlint.model import AttrPath, Outcome, Resource, RuleMeta, Severity
-from costlint.rules.base import (
-    ResourceIndex,
-    RuleContext,
-    make_finding,
-    make_unresolved,
-)
+from costlint.rules.base import RuleContext, make_finding, make_unresolved
 
 META = RuleMeta(
     id="kyverno-label-gap",

@@ -30,6 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from costlint.generated import GeneratedFile
+from costlint.generated import stale_files as stale_names
+from costlint.generated import write_generated as write_files
 from costlint.loaders import LoadContext
 from costlint.loaders.scp import load_scp, minified_sizes
 from costlint.scp.actions import Action, ActionTable, action_table
@@ -51,14 +54,6 @@ VERSION = "2012-10-17"
 
 class GenerationError(Exception):
     """The bundle asks for SCPs that cannot be generated; one sentence."""
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    """One file of the generated directory."""
-
-    name: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -394,35 +389,16 @@ Targets named in the bundle:
 """
 
 
+def generated_here(out: Path) -> list[str]:
+    """Generated SCP files now in `out`."""
+    return sorted(path.name for path in out.glob(f"{PREFIX}*.json"))
+
+
 def write_generated(files: list[GeneratedFile], out: Path) -> list[Path]:
     """Write the files into `out`, removing stale generated SCPs."""
-    out.mkdir(parents=True, exist_ok=True)
-    names = {item.name for item in files}
-    for old in out.glob(f"{PREFIX}*.json"):
-        if old.name not in names:
-            old.unlink()
-    written = []
-    for item in files:
-        path = out / item.name
-        path.write_text(item.text, encoding="utf-8")
-        written.append(path)
-    log.info("wrote %d files to %s", len(written), out)
-    return written
+    return write_files(files, out, generated_here)
 
 
 def stale_files(files: list[GeneratedFile], out: Path) -> list[str]:
     """Names in `out` that differ from what would be generated."""
-    names = {item.name for item in files}
-    stale = [
-        item.name
-        for item in files
-        if not (out / item.name).is_file()
-        or (out / item.name).read_text(encoding="utf-8") != item.text
-    ]
-    if out.is_dir():
-        stale.extend(
-            old.name
-            for old in sorted(out.glob(f"{PREFIX}*.json"))
-            if old.name not in names
-        )
-    return stale
+    return stale_names(files, out, generated_here)
