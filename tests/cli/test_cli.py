@@ -233,7 +233,7 @@ def test_internal_error_exits_2_without_traceback(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("costlint.cli.scan", explode)
+    monkeypatch.setattr("costlint.cli.scan_cmd.scan", explode)
     code, _out, err = invoke("scan", "--isolated", str(tmp_path))
 
     assert code == 2
