@@ -3,8 +3,9 @@
 Prints, for trees of 100, 1,000 and 10,000 resources (and for
 ../shared/corpus/terraform when it exists), the wall time of each stage
 (discover, evaluate, rules, report), the total, and the peak resident
-memory of the process. Each measurement runs in a fresh interpreter so
-that peaks do not carry over.
+memory of the process and of its tfparse worker process. Each
+measurement runs in a fresh interpreter so that peaks do not carry
+over.
 
 Run: python benchmarks/bench_scan.py [--sizes 100,1000] [--keep DIR]
 """
@@ -138,13 +139,21 @@ def measure_one(path: Path) -> dict[str, float]:
     figures["resources"] = result.resources
     figures["findings"] = len(result.findings)
     figures["problems"] = len(result.problems)
-    figures["peak_mb"] = (
-        resource.getrusage(
-            resource.RUSAGE_SELF,
-        ).ru_maxrss
-        / 1024
-    )
+    figures["peak_mb"] = _peak_mb(resource.RUSAGE_SELF)
+    figures["worker_peak_mb"] = _worker_peak_mb()
     return figures
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _worker_peak_mb() -> float:
+    """Peak memory of the tfparse worker process, once it has stopped."""
+    from costlint.loaders.terraform import worker
+
+    worker.stop_worker()
+    return _peak_mb(resource.RUSAGE_CHILDREN)
 
 
 def run_child(path: Path) -> dict[str, float]:
@@ -168,7 +177,8 @@ def print_row(label: str, figures: dict[str, float]) -> None:
         f"{label:<24} resources={int(figures['resources']):>6} "
         f"findings={int(figures['findings']):>5} "
         f"total={figures['total']:.2f}s {stages} "
-        f"peak={figures['peak_mb']:.0f}MB",
+        f"peak={figures['peak_mb']:.0f}MB "
+        f"worker-peak={figures['worker_peak_mb']:.0f}MB",
     )
 
 

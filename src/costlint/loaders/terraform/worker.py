@@ -188,5 +188,11 @@ def load_from_path(path: str, **kwargs: Any) -> tuple[str, Any]:
     return _WORKER.call(path, kwargs)
 
 
+def stop_worker() -> None:
+    """Stop the worker now (it restarts on the next call)."""
+    if _WORKER is not None:
+        _WORKER.stop()
+
+
 if __name__ == "__main__":
     serve(sys.argv[1])
