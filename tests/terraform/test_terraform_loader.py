@@ -727,3 +727,25 @@ def test_named_file_is_reported_even_when_excluded(tmp_path: Path) -> None:
     result = run_scan(tmp_path / "sandbox" / "main.tf", settings)
 
     assert hits(result) == [("gp2-volume", "main.tf", 2)]
+
+
+def test_slow_evaluation_is_one_bounded_problem(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from costlint.loaders.terraform import worker
+
+    write(
+        tmp_path,
+        {
+            "a.tf": 'resource "aws_sqs_queue" "a" {}\n',
+            "b.tf": 'resource "aws_sqs_queue" "b" {}\n',
+        },
+    )
+    monkeypatch.setattr(worker, "TIME_LIMIT", 0.0)
+
+    loaded = load(tmp_path)
+
+    assert [p.reason for p in loaded.problems] == [
+        "Terraform evaluation took longer than 0 s",
+    ]

@@ -27,7 +27,15 @@ _DIAGNOSTIC = re.compile(
 
 
 class EvaluationError(Exception):
-    """tfparse refused a directory as a whole."""
+    """tfparse refused a directory as a whole.
+
+    `timed_out` says the directory took too long: trying its files one
+    by one would only take longer, so callers report it as a whole.
+    """
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 def evaluate_directory(directory: Path) -> Mapping[str, list[Any]]:
@@ -37,7 +45,7 @@ def evaluate_directory(directory: Path) -> Mapping[str, list[Any]]:
         vars_paths=tfvars_paths(directory),
     )
     if status != "ok":
-        raise EvaluationError(payload)
+        raise EvaluationError(payload, timed_out=status == "timeout")
     result: Mapping[str, list[Any]] = payload
     return result
 
@@ -46,7 +54,7 @@ def _call(path: str, **kwargs: Any) -> tuple[str, Any]:
     try:
         return load_from_path(path, **kwargs)
     except WorkerFailure as exc:
-        return "error", str(exc)
+        return ("timeout" if exc.timed_out else "error"), str(exc)
 
 
 def locate_diagnostic(message: str) -> tuple[str, int, int, str] | None:

@@ -103,8 +103,10 @@ def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
         )
         if Path(os.path.normpath(path)) not in used
     ]
+    folders = {display_path(directory, base) for directory in modules}
     loaded.problems = _most_precise(
         [*loaded.problems, *find_parse_problems(dropped, base)],
+        folders,
     )
 
     broken = {problem.location.file for problem in loaded.problems}
@@ -119,13 +121,21 @@ def _terraform_files(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")])
 
 
-def _most_precise(problems: list[ParseProblem]) -> list[ParseProblem]:
-    """Drop a directory-wide problem when a file in it has its own."""
-    files = {Path(p.location.file).parent for p in problems}
+def _most_precise(
+    problems: list[ParseProblem],
+    folders: set[str],
+) -> list[ParseProblem]:
+    """Drop a folder-wide problem when a file in it has its own."""
+    parents = {
+        Path(p.location.file).parent
+        for p in problems
+        if p.location.file not in folders
+    }
     return [
         problem
         for problem in problems
-        if Path(problem.location.file) not in files
+        if problem.location.file not in folders
+        or Path(problem.location.file) not in parents
     ]
 
 
@@ -159,7 +169,8 @@ def _load_root(
     except EvaluationError as exc:
         problem = _evaluation_problem(root, base, str(exc))
         loaded.problems.append(problem)
-        if problem.location.file != display_path(root, base):
+        located = problem.location.file != display_path(root, base)
+        if located or exc.timed_out:
             used.update(_terraform_files(root))
         return
 

@@ -55,7 +55,12 @@ def find_parse_problems(paths: list[Path], base: Path) -> list[ParseProblem]:
             problems.append(problem)
 
     for directory, files in suspects.items():
-        alone = _evaluated_files(directory)
+        try:
+            alone = _evaluated_files(directory)
+        except EvaluationError as exc:
+            shown = display_path(directory, base)
+            problems.append(ParseProblem(Location(shown, 1, 1), str(exc)))
+            continue
         for path, shown, text in files:
             if Path(os.path.normpath(path)) not in alone:
                 problem = _diagnose(path, shown, text)
@@ -80,10 +85,16 @@ def _read(path: Path, shown: str) -> tuple[str, ParseProblem | None]:
 
 
 def _evaluated_files(directory: Path) -> set[Path]:
-    """Files that give blocks when the directory is evaluated alone."""
+    """Files that give blocks when the directory is evaluated alone.
+
+    A directory that takes too long is raised: diagnosing its files one
+    by one would take longer still.
+    """
     try:
         raw = evaluate_directory(directory)
-    except EvaluationError:
+    except EvaluationError as exc:
+        if exc.timed_out:
+            raise
         return set()
     return {
         Path(os.path.normpath(directory / entry["__tfmeta"]["filename"]))

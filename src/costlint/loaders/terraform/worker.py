@@ -37,6 +37,10 @@ _HEADER = struct.Struct(">Q")
 class WorkerFailure(Exception):
     """The worker crashed, ran out of memory or time; one sentence."""
 
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
 
 def _send(stream: IO[bytes], message: Any) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -111,6 +115,7 @@ class _Worker:
             self.stop()
             raise WorkerFailure(
                 f"Terraform evaluation took longer than {TIME_LIMIT:.0f} s",
+                timed_out=True,
             ) from None
         except (EOFError, OSError, pickle.UnpicklingError):
             detail = self._last_words(offset)
