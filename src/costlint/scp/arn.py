@@ -36,18 +36,31 @@ class Cover(enum.Enum):
     NONE = "none"
 
 
-@cache
-def _regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    body = "".join(
-        ".*" if char == "*" else "." if char == "?" else re.escape(char)
-        for char in pattern
-    )
-    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
 def glob_match(pattern: str, text: str, ignore_case: bool = False) -> bool:
-    """Whether `text` matches an IAM wildcard pattern."""
-    return _regex(pattern, ignore_case).fullmatch(text) is not None
+    """Whether `text` matches an IAM wildcard pattern (`*`, `?`).
+
+    Greedy matching that backtracks only to the last `*`, so the work is
+    bounded by len(pattern) * len(text) whatever the pattern: a regular
+    expression of many `.*` backtracks exponentially on hostile input.
+    """
+    if ignore_case:
+        pattern, text = pattern.lower(), text.lower()
+    p = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if p < len(pattern) and pattern[p] in ("?", text[t]):
+            p += 1
+            t += 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, t
+            p += 1
+        elif star >= 0:
+            p = star + 1
+            mark += 1
+            t = mark
+        else:
+            return False
+    return all(char == "*" for char in pattern[p:])
 
 
 def action_matches(patterns: Iterable[str], action: str) -> bool:
