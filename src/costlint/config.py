@@ -218,7 +218,19 @@ def _validate(data: Any, schema: Mapping[str, Any], path: Path) -> None:
         first = errors[0]
         where = ".".join(str(part) for part in first.absolute_path)
         at = f" at {where}" if where else ""
-        raise ConfigError(f"{path}: invalid config{at}: {first.message}")
+        raise ConfigError(f"{path}: invalid config{at}: {_describe(first)}")
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    """The schema's complaint, without echoing a long value.
+
+    A config may name any file as its bundle; what that file holds must
+    not be copied into a CI log.
+    """
+    if len(repr(error.instance)) <= 80:
+        return error.message
+    kind = type(error.instance).__name__
+    return f"a {kind} value fails the {error.validator!r} check"
 
 
 def _rule_settings(

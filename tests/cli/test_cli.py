@@ -262,3 +262,29 @@ def test_missing_bundle_names_the_config_key(tmp_path: Path) -> None:
     assert code == 2
     assert "invalid config at bundle:" in err
     assert "nope.yaml is not a file" in err
+
+
+def test_text_output_escapes_control_characters(tmp_path: Path) -> None:
+    (tmp_path / "sc.yaml").write_text(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n"
+        '  name: "x\\nforged.tf:1:1: error fake"\n'
+        "provisioner: kubernetes.io/aws-ebs\n",
+    )
+
+    _code, out, _err = invoke("scan", "--isolated", str(tmp_path))
+
+    assert not any(line.startswith("forged.tf") for line in out.splitlines())
+    assert "x\\nforged.tf" in out
+
+
+def test_config_errors_do_not_echo_file_contents(tmp_path: Path) -> None:
+    secret = tmp_path / "outside.key"
+    secret.write_text("-----BEGIN FAKE KEY----- " + "A" * 200 + "\n")
+    (tmp_path / "main.tf").write_text(CLEAN_TF)
+    (tmp_path / ".costlint.yaml").write_text(f"bundle: {secret}\n")
+
+    code, _out, err = invoke("scan", str(tmp_path))
+
+    assert code == 2
+    assert "BEGIN FAKE KEY" not in err
+    assert "a str value fails the 'type' check" in err

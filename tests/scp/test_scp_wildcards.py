@@ -6,7 +6,6 @@ from costlint.scp.arn import glob_match
 
 
 def test_wildcards_match_in_bounded_time() -> None:
-
     pattern = "arn:aws:ec2:*:*:" + "*" * 40 + "a"
     text = "arn:aws:ec2:us-east-1:123456789012:instance/" + "b" * 20_000
 

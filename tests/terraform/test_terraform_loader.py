@@ -749,3 +749,23 @@ def test_slow_evaluation_is_one_bounded_problem(
     assert [p.reason for p in loaded.problems] == [
         "Terraform evaluation took longer than 0 s",
     ]
+
+
+def test_linked_variable_file_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.tfvars"
+    outside.write_text('t = "SECRET"\n')
+    write(
+        tmp_path,
+        {
+            "root/main.tf": 'variable "t" {}\nresource "aws_sqs_queue" "q" {\n'
+            "  tags = { Team = var.t }\n}\n",
+        },
+    )
+    (tmp_path / "root" / "terraform.tfvars").symlink_to(outside)
+
+    loaded = load(tmp_path / "root")
+
+    assert [p.reason for p in loaded.problems] == [
+        "variable file is a link or not a regular file; not read",
+    ]
+    assert "SECRET" not in repr([r.attrs for r in loaded.resources])

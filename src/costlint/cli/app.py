@@ -47,3 +47,16 @@ def main() -> None:
     Reads Terraform directories and plan JSON, Kubernetes manifests and
     AWS Service Control Policies; `costlint rules` lists what it checks.
     """
+
+
+def read_stdin() -> str:
+    """Standard input as UTF-8 text, or exit 2 saying where it is not."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        click.echo(
+            f"costlint: <stdin>: byte {exc.start + 1} is not UTF-8 text",
+            err=True,
+        )
+        sys.exit(ExitCode.ERROR)

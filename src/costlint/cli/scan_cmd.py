@@ -19,6 +19,7 @@ from costlint.cli.app import (
     SEVERITIES,
     ExitCode,
     main,
+    read_stdin,
     setup_logging,
 )
 from costlint.config import ConfigError, Settings, load_settings
@@ -218,7 +219,7 @@ def run_scan(
                 settings.exclude,
                 settings.base,
             )
-        stdin_text = sys.stdin.read() if Path("-") in paths else None
+        stdin_text = read_stdin() if Path("-") in paths else None
         result = scan(
             list(paths),
             settings,

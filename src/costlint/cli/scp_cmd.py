@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from costlint.cli.app import main
+from costlint.cli.app import main, read_stdin
 from costlint.discover import DiscoveryError
 from costlint.scp.simulate import (
     SimulationError,
@@ -63,7 +63,7 @@ def scp_simulate_command(
     Exit codes: 0 not denied, 1 denied, 2 undecided or error.
     """
     try:
-        stdin_text = sys.stdin.read() if Path("-") in policies else None
+        stdin_text = read_stdin() if Path("-") in policies else None
         loaded = load_policies(list(policies), stdin_text)
         request_tags = {
             key: values[-1]

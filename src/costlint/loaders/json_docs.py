@@ -68,6 +68,8 @@ def load_json_text(
         return _problem(shown, exc.lineno, exc.colno, exc.msg)
     except RecursionError:
         return _problem(shown, 1, 1, "JSON nested too deeply")
+    except ValueError as exc:
+        return _problem(shown, 1, 1, f"JSON value out of range ({exc})")
 
     for name, detect, load in FORMATS:
         if detect(data):

@@ -28,17 +28,33 @@ def render_text(
     verbose: bool = False,
 ) -> str:
     """The whole text report, ending with a newline."""
-    lines = [str(problem) for problem in result.problems]
+    lines = [_printable(str(problem)) for problem in result.problems]
     for finding in result.findings:
         lines.extend(_finding_lines(finding, colour))
     if verbose:
         for note in result.unresolved:
             lines.append(
-                f"{note.location}: unresolved {note.rule}: "
-                f"{note.address}: {note.reason}",
+                _printable(
+                    f"{note.location}: unresolved {note.rule}: "
+                    f"{note.address}: {note.reason}",
+                ),
             )
     lines.append(render_summary(result))
     return "\n".join(lines) + "\n"
+
+
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)}
+_CONTROL[ord("\n")] = "\\n"
+_CONTROL[ord("\t")] = "\\t"
+
+
+def _printable(text: str) -> str:
+    """One line of text: control characters from scanned input escaped.
+
+    A name such as `"a\nfile.tf:1:1: error forged"` must not print a
+    second, fake finding line, nor move a terminal's cursor.
+    """
+    return text.translate(_CONTROL)
 
 
 def _finding_lines(finding: Finding, colour: bool) -> list[str]:
@@ -46,11 +62,13 @@ def _finding_lines(finding: Finding, colour: bool) -> list[str]:
     if colour:
         label = f"{_COLOURS[finding.severity]}{label}{_RESET}"
     via = f" (via {finding.via})" if finding.via else ""
-    head = (
-        f"{finding.location}: {label} {finding.rule}: "
-        f"{finding.address}{via}: {finding.message}"
-    )
-    notes = [f"    why: {finding.why}", f"    fix: {finding.fix}"]
+    where = _printable(str(finding.location))
+    what = _printable(f"{finding.address}{via}: {finding.message}")
+    head = f"{where}: {label} {finding.rule}: {what}"
+    notes = [
+        _printable(f"    why: {finding.why}"),
+        _printable(f"    fix: {finding.fix}"),
+    ]
     if colour:
         notes = [f"{_DIM}{note}{_RESET}" for note in notes]
     return [head, *notes]

@@ -103,6 +103,7 @@ def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
         )
         if Path(os.path.normpath(path)) not in used
     ]
+    loaded.problems.extend(_linked_tfvars(by_dir, base))
     folders = {display_path(directory, base) for directory in modules}
     loaded.problems = _most_precise(
         [*loaded.problems, *find_parse_problems(dropped, base)],
@@ -114,6 +115,26 @@ def load_terraform(files: list[Path], ctx: LoadContext) -> Loaded:
         note for note in loaded.unresolved if note.location.file not in broken
     ]
     return loaded
+
+
+def _linked_tfvars(
+    by_dir: Mapping[Path, list[Path]],
+    base: Path,
+) -> list[ParseProblem]:
+    """Variable files that are links: never read, so said out loud."""
+    problems = []
+    for directory in sorted(by_dir):
+        for pattern in ("*.tfvars", "*.tfvars.json"):
+            for path in sorted(directory.glob(pattern)):
+                if path.is_symlink() or (path.exists() and not path.is_file()):
+                    problems.append(
+                        ParseProblem(
+                            Location(display_path(path, base), 1, 1),
+                            "variable file is a link or not a regular file; "
+                            "not read",
+                        ),
+                    )
+    return problems
 
 
 def _terraform_files(directory: Path) -> list[Path]:

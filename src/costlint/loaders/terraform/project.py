@@ -130,19 +130,31 @@ def _tfvars_files(directory: Path) -> list[Path]:
     found = [
         directory / name
         for name in ("terraform.tfvars", "terraform.tfvars.json")
-        if (directory / name).is_file()
+        if _regular(directory / name)
     ]
     auto = [
-        *directory.glob("*.auto.tfvars"),
-        *directory.glob("*.auto.tfvars.json"),
+        path
+        for path in (
+            *directory.glob("*.auto.tfvars"),
+            *directory.glob("*.auto.tfvars.json"),
+        )
+        if _regular(path)
     ]
     found.extend(sorted(auto, key=lambda path: path.name))
     return found
 
 
+def _regular(path: Path) -> bool:
+    """A plain file, not a link: a linked variable file is not read."""
+    return path.is_file() and not path.is_symlink()
+
+
 def _tfvars_names(path: Path) -> set[str]:
     """The variables a tfvars file sets."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
     if path.name.endswith(".json"):
         try:
             data = json.loads(text)

@@ -146,6 +146,8 @@ def _check_json(text: str, shown: str) -> ParseProblem | None:
         json.loads(text)
     except json.JSONDecodeError as exc:
         return ParseProblem(Location(shown, exc.lineno, exc.colno), exc.msg)
+    except (ValueError, RecursionError) as exc:
+        return ParseProblem(Location(shown, 1, 1), f"invalid JSON ({exc})")
     return None
 
 
