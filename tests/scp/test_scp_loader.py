@@ -153,3 +153,25 @@ def test_broken_json_is_a_parse_error_with_position(tmp_path: Path) -> None:
 
     [problem] = loaded.problems
     assert problem.location.line == 4
+
+
+def test_malformed_statement_is_judged_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text(
+        '{"Version": "2012-10-17", "Statement": null}',
+    )
+
+    result = run_scan(tmp_path)
+
+    assert "scp-invalid" in {f.rule for f in result.findings}
+
+
+def test_list_item_that_is_not_a_policy_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text(
+        '[{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", '
+        '"Action": "*", "Resource": "*"}]}, 5]',
+    )
+
+    result = run_scan(tmp_path)
+
+    [problem] = result.problems
+    assert problem.reason == "item 1 of the policy list is not a policy object"

@@ -34,7 +34,13 @@ from typing import Any
 from costlint.jsonpos import JsonPath, json_positions
 from costlint.loaders import LoadContext
 from costlint.loaders.kubernetes import folder_of
-from costlint.model import AttrPath, Loaded, Location, Resource
+from costlint.model import (
+    AttrPath,
+    Loaded,
+    Location,
+    ParseProblem,
+    Resource,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +50,30 @@ _STDIN = "<stdin>"
 _PIECE = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+', re.DOTALL)
 
 
+_POLICY_VERSIONS = {"2012-10-17", "2008-10-17"}
+
+
 def detect_scp(data: Any) -> bool:
-    """Whether a parsed JSON document is an SCP or a list of SCPs."""
+    """Whether a parsed JSON document is an SCP or a list of SCPs.
+
+    A list counts when any item is a policy; the others are then
+    reported, not dropped. A document with a policy `Version` counts
+    even when its `Statement` is missing or malformed, so that
+    `scp-invalid` says what is wrong instead of the file being skipped.
+    """
     if isinstance(data, list):
-        return bool(data) and all(_is_policy(item) for item in data)
+        return any(_is_policy(item) for item in data)
     return _is_policy(data)
 
 
 def _is_policy(data: Any) -> bool:
-    if not isinstance(data, Mapping) or "Statement" not in data:
+    if not isinstance(data, Mapping):
         return False
-    statements = data["Statement"]
+    if data.get("Version") in _POLICY_VERSIONS:
+        return True
+    statements = data.get("Statement")
     if not isinstance(statements, (Mapping, list)):
         return False
-    if "Version" in data:
-        return True
     return any("Effect" in item for item in _statements(statements))
 
 
@@ -81,6 +96,15 @@ def load_scp(data: Any, text: str, shown: str, ctx: LoadContext) -> Loaded:
     documents = data if isinstance(data, list) else [data]
     for index, policy in enumerate(documents):
         prefix: JsonPath = (index,) if isinstance(data, list) else ()
+        if not isinstance(policy, Mapping):
+            line, column = positions.get(prefix, (1, 1))
+            loaded.problems.append(
+                ParseProblem(
+                    Location(shown, line, column),
+                    f"item {index} of the policy list is not a policy object",
+                ),
+            )
+            continue
         if _is_trust_policy(policy) and not named:
             log.debug(
                 "skipping %s: every statement names a Principal, so it "

@@ -56,7 +56,7 @@ from typing import Any
 
 from costlint.model import Outcome, Resource, RuleMeta, Severity, Unresolved
 from costlint.rules.base import RuleContext, make_finding
-from costlint.scp.coverage import Doubt, check_coverage
+from costlint.scp.coverage import Doubt, Gap, check_coverage
 from costlint.scp.settings import scp_settings
 
 META = RuleMeta(
@@ -83,11 +83,45 @@ def check(res: Resource, ctx: RuleContext) -> Iterator[Outcome]:
         return
 
     coverage = check_coverage(policies, scp_settings(ctx.bundle))
+    unguarded = [g for g in coverage.gaps if g.statement is None]
     for gap in coverage.gaps:
-        where = gap.statement.policy if gap.statement else res
-        yield make_finding(META, where, gap.path, gap.message, gap.fix)
+        if gap.statement is not None:
+            yield make_finding(
+                META,
+                gap.statement.policy,
+                gap.path,
+                gap.message,
+                gap.fix,
+            )
+    if unguarded:
+        yield _unguarded(unguarded, res)
 
     yield from _unresolved(coverage.doubts, res)
+
+
+def _unguarded(gaps: list[Gap], first: Resource) -> Outcome:
+    """One finding for every create that no statement of the set denies.
+
+    A set written for other purposes (region locks, guardrails) would
+    otherwise give one finding per action and tag, dozens per folder.
+    """
+    actions = list(dict.fromkeys(gap.action for gap in gaps))
+    tags = ", ".join(dict.fromkeys(gap.tag for gap in gaps))
+    shown = ", ".join(actions[:6])
+    if len(actions) > 6:
+        shown += f" and {len(actions) - 6} more"
+    if len(gaps) == 1:
+        return make_finding(META, first, (), gaps[0].message, gaps[0].fix)
+    return make_finding(
+        META,
+        first,
+        (),
+        f"no statement of the SCP set denies creating without tags "
+        f"{tags}: {shown}",
+        "add one Deny statement per required tag with "
+        '"Null": {"aws:RequestTag/<key>": "true"}, scoped to the ARNs '
+        "each action creates (costlint generate scp writes them)",
+    )
 
 
 def _unresolved(doubts: list[Doubt], first: Resource) -> Iterator[Outcome]:
