@@ -733,7 +733,16 @@ def test_slow_evaluation_is_one_bounded_problem(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from costlint.loaders.terraform import worker
+    from costlint.loaders.terraform import evaluate, worker
+
+    calls = []
+
+    def too_slow(path: str, **_kwargs: object) -> None:
+        calls.append(path)
+        raise worker.WorkerFailure(
+            "Terraform evaluation took longer than 120 s",
+            timed_out=True,
+        )
 
     write(
         tmp_path,
@@ -742,13 +751,14 @@ def test_slow_evaluation_is_one_bounded_problem(
             "b.tf": 'resource "aws_sqs_queue" "b" {}\n',
         },
     )
-    monkeypatch.setattr(worker, "TIME_LIMIT", 0.0)
+    monkeypatch.setattr(evaluate, "load_from_path", too_slow)
 
     loaded = load(tmp_path)
 
     assert [p.reason for p in loaded.problems] == [
-        "Terraform evaluation took longer than 0 s",
+        "Terraform evaluation took longer than 120 s",
     ]
+    assert len(calls) == 1
 
 
 def test_linked_variable_file_is_not_read(tmp_path: Path) -> None:
@@ -769,3 +779,19 @@ def test_linked_variable_file_is_not_read(tmp_path: Path) -> None:
         "variable file is a link or not a regular file; not read",
     ]
     assert "SECRET" not in repr([r.attrs for r in loaded.resources])
+
+
+def test_tf_json_terraform_cannot_read_is_a_problem(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf.json": '{"resource": {"aws_ebs_volume": {"v": '
+            '{"type": "gp2"}}}, "locals": 5}',
+        },
+    )
+    files = [tmp_path / "main.tf.json"]
+
+    loaded = load_terraform(files, LoadContext(base=tmp_path))
+
+    [problem] = loaded.problems
+    assert "Incorrect JSON value type" in problem.reason

@@ -49,6 +49,8 @@ def find_parse_problems(paths: list[Path], base: Path) -> list[ParseProblem]:
         text, problem = _read(path, shown)
         if problem is None and path.name.endswith(".tf.json"):
             problem = _check_json(text, shown)
+            if problem is None and text.strip():
+                suspects[path.parent].append((path, shown, text))
         elif problem is None and not is_blank(text):
             suspects[path.parent].append((path, shown, text))
         if problem is not None:
@@ -109,6 +111,8 @@ def _diagnose(path: Path, shown: str, text: str) -> ParseProblem | None:
     if found is not None:
         line, column, reason = found
         return ParseProblem(Location(shown, line, column), reason)
+    if path.name.endswith(".json"):
+        return None
     if len(text) > _HCL2_LIMIT:
         log.debug("%s parses alone; too large for a second opinion", shown)
         return None
