@@ -68,3 +68,23 @@ def test_objects_are_related_within_one_folder(tmp_path: Path) -> None:
         for f in result.findings
         if f.rule == "gp2-storage-class"
     ] == ["dev"]
+
+
+def test_misshapen_workloads_are_parse_problems(tmp_path: Path) -> None:
+    (tmp_path / "d.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n"
+        "spec:\n  template:\n    spec:\n      containers:\n        a: 1\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: y\n"
+        "spec: [1, 2]\n",
+    )
+
+    result = run_scan(tmp_path)
+
+    assert [(p.location.line, p.reason) for p in result.problems] == [
+        (
+            8,
+            "Deployment spec.template.spec.containers must be a list, "
+            "not a mapping",
+        ),
+        (15, "Deployment spec must be a mapping, not a list"),
+    ]

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-from costlint.model import Location, Resource
+from costlint.k8s_workloads import TEMPLATE_PATHS
+from costlint.model import AttrPath, Location, ParseProblem, Resource
 
 if TYPE_CHECKING:
     from costlint.loaders.yaml_docs import Positions, YamlDocument
@@ -91,6 +92,59 @@ def resources_of(doc: YamlDocument) -> list[Resource] | None:
             out.append(_resource(item, positions, doc, None))
         return out
     return [_resource(doc.data, doc.positions, doc, doc.end_line)]
+
+
+_YAML_TYPES = {
+    "dict": "mapping",
+    "str": "string",
+    "int": "number",
+    "float": "number",
+    "bool": "boolean",
+}
+
+
+def shape_problems(res: Resource) -> list[ParseProblem]:
+    """Where a workload is not shaped as Kubernetes requires.
+
+    The API server would refuse `spec: [...]` or `containers: {...}`;
+    costlint says so rather than judging nothing and passing clean.
+    """
+    if res.type.endswith("List") and "items" in res.attrs:
+        return _expect(res, ("items",), list, "a list")
+    path = TEMPLATE_PATHS.get(res.type)
+    if path is None:
+        return []
+    for end in range(1, len(path) + 1):
+        found = _expect(res, path[:end], Mapping, "a mapping")
+        if found:
+            return found
+    problems = []
+    for field in ("containers", "initContainers"):
+        problems += _expect(res, (*path, "spec", field), list, "a list")
+    return problems
+
+
+def _expect(
+    res: Resource,
+    path: AttrPath,
+    kind: type,
+    wanted: str,
+) -> list[ParseProblem]:
+    node: Any = res.attrs
+    for part in path:
+        if not isinstance(node, Mapping) or part not in node:
+            return []
+        node = node[part]
+    if node is None or isinstance(node, kind):
+        return []
+    dotted = ".".join(str(part) for part in path)
+    got = _YAML_TYPES.get(type(node).__name__, type(node).__name__)
+    return [
+        ParseProblem(
+            res.locate(path),
+            f"{res.type} {dotted} must be {wanted}, not a {got}",
+        ),
+    ]
 
 
 def _resource(

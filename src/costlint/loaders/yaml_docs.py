@@ -44,6 +44,7 @@ from costlint.loaders.kubernetes import (
     is_helm_template,
     patch_files_of,
     resources_of,
+    shape_problems,
 )
 from costlint.loaders.terraform.convert import display_path
 from costlint.model import AttrPath, Loaded, Location, ParseProblem
@@ -167,6 +168,8 @@ def load_yaml_text(text: str, shown: str, ctx: LoadContext) -> Loaded:
                     )
                     continue
                 loaded.resources.extend(found)
+                for res in found:
+                    loaded.problems.extend(shape_problems(res))
         except YamlProblem as exc:
             loaded.problems.append(
                 ParseProblem(
