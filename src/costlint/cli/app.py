@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 import logging
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -60,3 +62,19 @@ def read_stdin() -> str:
             err=True,
         )
         sys.exit(ExitCode.ERROR)
+
+
+def config_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The --config and --isolated options of every command that reads
+    the project config and its policy bundle."""
+    func = click.option(
+        "--isolated",
+        is_flag=True,
+        help="Ignore all config files; use the packaged bundle.",
+    )(func)
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Config file to use instead of the nearest .costlint.yaml.",
+    )(func)

@@ -12,7 +12,7 @@ from costlint.baseline import (
     BaselineError,
     write_baseline,
 )
-from costlint.cli.app import ExitCode, main, setup_logging
+from costlint.cli.app import ExitCode, config_options, main, setup_logging
 from costlint.cli.scan_cmd import run_scan
 
 
@@ -42,13 +42,7 @@ def baseline_group() -> None:
     show_default=True,
     help="Baseline file to write.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config file to use instead of the nearest .costlint.yaml.",
-)
-@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@config_options
 @click.option("-v", "--verbose", count=True, help="-v logs progress.")
 def baseline_create_command(
     paths: tuple[Path, ...],

@@ -6,11 +6,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from costlint.cli.app import ExitCode, main
+from costlint.cli.app import ExitCode, config_options, main
 from costlint.config import ConfigError, Settings, load_settings
 from costlint.gen_kyverno import GenerationError as KyvernoGenerationError
 from costlint.gen_kyverno import generate_policies
@@ -39,19 +40,22 @@ def generate_group() -> None:
     """
 
 
-def bundle_options(func: Callable[..., None]) -> Callable[..., None]:
-    """The --config and --isolated options every generator takes."""
-    func = click.option(
-        "--isolated",
-        is_flag=True,
-        help="Ignore config files; use the packaged bundle.",
-    )(func)
+def out_option(default: Path, what: str) -> Callable[..., Any]:
+    """--out, with the directory a generator writes by default."""
     return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Config file to use instead of the nearest .costlint.yaml.",
-    )(func)
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=f"Where to write {what}.",
+    )
+
+
+check_option = click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if --out is not up to date.",
+)
 
 
 def generator_settings(config_file: Path | None, isolated: bool) -> Settings:
@@ -64,19 +68,9 @@ def generator_settings(config_file: Path | None, isolated: bool) -> Settings:
 
 
 @generate_group.command("scp")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("scp"),
-    show_default=True,
-    help="Directory to write the SCPs and their README into.",
-)
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Write nothing; exit 1 if --out is not up to date.",
-)
-@bundle_options
+@out_option(Path("scp"), "the SCPs and their README")
+@check_option
+@config_options
 def generate_scp_command(
     out: Path,
     check: bool,
@@ -120,19 +114,9 @@ def _emit_generated(
 
 
 @generate_group.command("terraform")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="The cost-tags module directory to write policy.tf into.",
-)
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Write nothing; exit 1 if --out is not up to date.",
-)
-@bundle_options
+@out_option(DEFAULT_OUT, "policy.tf (the cost-tags module directory)")
+@check_option
+@config_options
 def generate_terraform_command(
     out: Path,
     check: bool,
@@ -165,19 +149,9 @@ def generate_terraform_command(
 
 
 @generate_group.command("kyverno")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("kyverno"),
-    show_default=True,
-    help="Directory to write the ClusterPolicies and their README into.",
-)
-@click.option(
-    "--check",
-    is_flag=True,
-    help="Write nothing; exit 1 if --out is not up to date.",
-)
-@bundle_options
+@out_option(Path("kyverno"), "the ClusterPolicies and their README")
+@check_option
+@config_options
 def generate_kyverno_command(
     out: Path,
     check: bool,

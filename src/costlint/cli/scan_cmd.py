@@ -18,6 +18,7 @@ from costlint.cli.app import (
     EXIT_HELP,
     SEVERITIES,
     ExitCode,
+    config_options,
     main,
     read_stdin,
     setup_logging,
@@ -119,13 +120,7 @@ class _ScanCommand(click.Command):
     type=SEVERITIES,
     help="Lowest severity that makes the run exit 1 [default: warning].",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Config file to use instead of the nearest .costlint.yaml.",
-)
-@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@config_options
 @click.option(
     "--source",
     "source_dir",
