@@ -88,3 +88,29 @@ def test_misshapen_workloads_are_parse_problems(tmp_path: Path) -> None:
         ),
         (15, "Deployment spec must be a mapping, not a list"),
     ]
+
+
+def test_duplicate_yaml_keys_are_parse_problems(tmp_path: Path) -> None:
+    (tmp_path / "sc.yaml").write_text(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n"
+        "  name: a\nprovisioner: ebs.csi.aws.com\nparameters:\n"
+        "  type: gp2\n  type: gp3\n",
+    )
+
+    result = run_scan(tmp_path)
+
+    [problem] = result.problems
+    assert problem.location.line == 8
+    assert "key 'type' is written twice" in problem.reason
+
+
+def test_nan_is_not_json(tmp_path: Path) -> None:
+    (tmp_path / "p.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [], "x": NaN}',
+    )
+
+    result = run_scan(tmp_path)
+
+    assert [p.reason for p in result.problems] == [
+        "invalid JSON value (NaN is not valid JSON)",
+    ]

@@ -63,13 +63,13 @@ def load_json_text(
         log.debug("skipping %s: empty file", shown)
         return Loaded()
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         return _problem(shown, exc.lineno, exc.colno, exc.msg)
     except RecursionError:
         return _problem(shown, 1, 1, "JSON nested too deeply")
     except ValueError as exc:
-        return _problem(shown, 1, 1, f"JSON value out of range ({exc})")
+        return _problem(shown, 1, 1, f"invalid JSON value ({exc})")
 
     for name, detect, load in FORMATS:
         if detect(data):
@@ -86,6 +86,11 @@ def load_json_text(
         )
     log.debug("skipping %s: JSON of no format costlint reads", shown)
     return Loaded()
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are accepted by Python, not by JSON or AWS."""
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _problem(shown: str, line: int, column: int, reason: str) -> Loaded:

@@ -414,6 +414,12 @@ class _Builder:
                 merged.append(value_node)
                 continue
             key = self._key(key_node, path)
+            if key in out:
+                raise _refuse(
+                    key_node,
+                    f"key {key!r} is written twice in one mapping "
+                    "(kubectl refuses it; which value counts is unclear)",
+                )
             key_path = (*path, key)
             mark = key_node.start_mark
             marks[key_path] = (mark.line + 1, mark.column + 1)

@@ -63,7 +63,13 @@ def _command(level: str, loc: Location, title: str, message: str) -> str:
 
 def escape_data(text: str) -> str:
     """A command's message as the runner reads it back."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    escaped = (
+        text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    )
+    return "".join(
+        f"%{ord(char):02X}" if ord(char) < 32 or ord(char) == 127 else char
+        for char in escaped
+    )
 
 
 def escape_property(text: str) -> str:

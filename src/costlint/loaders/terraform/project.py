@@ -88,7 +88,7 @@ def read_module(directory: Path, tf_files: list[Path]) -> Module:
     module = Module(directory)
     for path in tf_files:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
         blocks = outline(text)
