@@ -95,6 +95,17 @@ def _format_problem(
             f"(costlint reads format {SUPPORTED_MAJOR}.x, the output of "
             "`terraform show -json PLANFILE`)",
         )
+    for key, kind, wanted in (
+        ("resource_changes", list, "a list"),
+        ("planned_values", Mapping, "an object"),
+        ("configuration", Mapping, "an object"),
+    ):
+        value = data.get(key)
+        if value is not None and not isinstance(value, kind):
+            return ParseProblem(
+                _key_location(text, shown, key),
+                f"plan {key} must be {wanted}",
+            )
     return None
 
 
