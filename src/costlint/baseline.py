@@ -144,6 +144,8 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
 
 def read_baseline(path: Path) -> Baseline:
     """Read a baseline written by `write_baseline`."""
+    if not path.is_file():
+        raise BaselineError(f"{path}: cannot read baseline (not a file)")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

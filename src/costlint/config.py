@@ -154,6 +154,8 @@ def _ignores(
 
 
 def _read_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ConfigError(f"{path}: invalid config: not a regular file")
     if path.name == "pyproject.toml":
         data = _read_toml(path).get("tool", {}).get("costlint", {})
     else:
