@@ -44,23 +44,21 @@ from typing import Any
 from costlint.k8s_workloads import find_named, name_of, pod_template
 from costlint.model import AttrPath, Outcome, Resource, RuleMeta, Severity
 from costlint.rules.base import RuleContext, make_finding, make_unresolved
+from costlint.rules.ebs_facts import GP3_RATIONALE, GP3_WHY
 
 META = RuleMeta(
     id="gp2-storage-class",
     name="gp2 StorageClass",
     severity=Severity.WARNING,
     summary="StorageClass, claim or node class provisions gp2 EBS volumes",
-    rationale=(
-        "gp3 is about 20% cheaper per GB than gp2 and has a higher "
-        "baseline (3,000 IOPS and 125 MB/s at any size)"
-    ),
+    rationale=GP3_RATIONALE,
     tags=("kubernetes", "aws", "ebs", "storage"),
 )
 DEFAULTS: dict[str, Any] = {}
 
 EBS_CSI = "ebs.csi.aws.com"
 IN_TREE = "kubernetes.io/aws-ebs"
-_WHY = "gp3 is about 20% cheaper per GB with a higher baseline"
+_WHY = GP3_WHY
 _DEFAULT_CLASS = (
     "storageclass.kubernetes.io/is-default-class",
     "storageclass.beta.kubernetes.io/is-default-class",

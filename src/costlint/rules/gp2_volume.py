@@ -38,21 +38,19 @@ from costlint.model import (
     iter_blocks,
 )
 from costlint.rules.base import RuleContext, make_finding, make_unresolved
+from costlint.rules.ebs_facts import GP3_RATIONALE, GP3_WHY
 
 META = RuleMeta(
     id="gp2-volume",
     name="gp2 storage",
     severity=Severity.WARNING,
     summary="EBS volume or RDS storage uses gp2 instead of gp3",
-    rationale=(
-        "gp3 is about 20% cheaper per GB than gp2 and has a higher "
-        "baseline (3,000 IOPS and 125 MB/s at any size)"
-    ),
+    rationale=GP3_RATIONALE,
     tags=("aws", "terraform", "ebs", "rds"),
 )
 DEFAULTS: dict[str, Any] = {}
 
-_WHY = "gp3 is about 20% cheaper per GB with a higher baseline"
+_WHY = GP3_WHY
 _FIX_EBS = "use gp3; above 1,000 GB set iops to match gp2's 3 IOPS per GB"
 _DEVICE_BLOCKS = ("root_block_device", "ebs_block_device")
 
